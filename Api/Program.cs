@@ -1,0 +1,27 @@
+using Rectification.Api.Auth;
+using Rectification.Api.Setup;
+using Rectification.Api.Units;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddDatabase();
+builder.AddCluster();
+builder.AddSecurity();
+builder.Services.AddSingleton<UnitQueries>();
+builder.AddHttpConventions();
+builder.Services.AddReadiness();
+
+var app = builder.Build();
+app.UseHttpConventions();
+app.MapOperations();
+
+var v1 = app.MapGroup("/api/v1").RequireAuthorization().RequireRateLimiting(HttpConventions.PerCaller);
+v1.MapUnits();
+if (app.Configuration.GetValue<bool>("Auth:DevTokens"))
+{
+    app.MapGroup("/api/v1").MapDevTokens();
+}
+
+app.Run();
+
+/// <summary>Entry point, visible to the in-process API tests.</summary>
+public partial class Program;

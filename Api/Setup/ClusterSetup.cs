@@ -1,0 +1,43 @@
+using Npgsql;
+using Orleans.Configuration;
+using Rectification.Units;
+
+namespace Rectification.Api.Setup;
+
+public static class ClusterSetup
+{
+    /// <summary>One pooled data source for the read model and the registry; resolved lazily from configuration.</summary>
+    public static void AddDatabase(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(sp =>
+        {
+            var config = sp.GetRequiredService<IConfiguration>();
+            var cs = new NpgsqlConnectionStringBuilder(config.GetConnectionString("Rectification")
+                ?? throw new InvalidOperationException("ConnectionStrings:Rectification is not set."))
+            {
+                MaxPoolSize = config.GetValue("Database:MaxPoolSize", 30),
+                Timezone = "UTC",
+            };
+            return NpgsqlDataSource.Create(cs.ConnectionString);
+        });
+        builder.Services.AddSingleton<UnitRegistry>();
+    }
+
+    /// <summary>The API is an Orleans client: it finds the silos through the same membership table.</summary>
+    public static void AddCluster(this WebApplicationBuilder builder)
+    {
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = Names.ClusterId;
+                o.ServiceId = Names.ServiceId;
+            });
+            client.UseAdoNetClustering(options => options.Configure<NpgsqlDataSource>((o, db) =>
+            {
+                o.Invariant = Names.Invariant;
+                o.DataSource = db;
+            }));
+        });
+    }
+}

@@ -1,0 +1,87 @@
+using System.Text.Json.Serialization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.OpenApi;
+
+namespace Rectification.Api.Setup;
+
+/// <summary>JSON, problem details for every error, body size and rate limits, OpenAPI.</summary>
+public static class HttpConventions
+{
+    public const string PerCaller = "per-caller";
+
+    public static void AddHttpConventions(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.ConfigureHttpJsonOptions(o =>
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
+        builder.Services.AddProblemDetails();
+        builder.WebHost.ConfigureKestrel(k =>
+            k.Limits.MaxRequestBodySize = builder.Configuration.GetValue("Limits:MaxBodyBytes", 256 * 1024));
+
+        // Each caller (token subject) gets its own token bucket; anonymous requests share one by address.
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(PerCaller, ctx =>
+            {
+                var config = ctx.RequestServices.GetRequiredService<IConfiguration>();
+                var key = ctx.User.FindFirst("sub")?.Value ?? ctx.Connection.RemoteIpAddress?.ToString() ?? "anonymous";
+                return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = config.GetValue("RateLimit:Burst", 200),
+                    TokensPerPeriod = config.GetValue("RateLimit:PerSecond", 100),
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0,
+                });
+            });
+            o.OnRejected = async (ctx, ct) =>
+            {
+                var problems = ctx.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
+                await problems.WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = ctx.HttpContext,
+                    ProblemDetails = { Status = 429, Title = "Too many requests.", Detail = "Slow down and retry shortly." },
+                });
+            };
+        });
+
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "Rectification of weak and lax grassroots Party organizations";
+            doc.Components ??= new OpenApiComponents();
+            doc.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            doc.Components.SecuritySchemes["bearer"] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                BearerFormat = "JWT",
+                Description = "A JWT with claims sub, unit and role.",
+            };
+            return Task.CompletedTask;
+        }));
+    }
+
+    public static void UseHttpConventions(this WebApplication app)
+    {
+        // Unhandled errors and framework errors (413 from Kestrel, 400 from a malformed body) become problem details.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
+        // Empty-bodied 401/403/404/405 from authentication and routing get a problem body too.
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+    }
+
+    /// <summary>Reads a request body size feature in case a route needs a larger limit (CSV import).</summary>
+    public static void AllowBody(this HttpContext ctx, long bytes)
+    {
+        var feature = ctx.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (feature is { IsReadOnly: false }) feature.MaxRequestBodySize = bytes;
+    }
+}

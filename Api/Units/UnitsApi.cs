@@ -1,0 +1,34 @@
+using Rectification.Api.Auth;
+using Rectification.Api.Setup;
+
+namespace Rectification.Api.Units;
+
+/// <summary>The registry: GET /units/{code} and its children, limited to the caller's subtree.</summary>
+public static class UnitsApi
+{
+    public static void MapUnits(this RouteGroupBuilder v1)
+    {
+        var units = v1.MapGroup("/units").WithTags("Registry");
+        units.MapGet("/{code}", GetUnit);
+        units.MapGet("/{code}/children", GetChildren);
+    }
+
+    private static async Task<IResult> GetUnit(string code, Access access, UnitQueries queries)
+    {
+        var (_, denied) = await access.CheckAsync(code);
+        if (denied is not null) return denied;
+        var unit = await queries.FindAsync(code);
+        return unit is null ? Problems.NotFound($"No unit has the code {code}.") : TypedResults.Ok(unit.ToDto(access.Caller.Role));
+    }
+
+    private static async Task<IResult> GetChildren(string code, int? limit, string? cursor, Access access, UnitQueries queries)
+    {
+        var (_, denied) = await access.CheckAsync(code);
+        if (denied is not null) return denied;
+        if (!Paging.TryParse(limit, cursor, out var paging, out var bad)) return bad!;
+        var rows = await queries.ChildrenAsync(code, paging.After, paging.Limit + 1);
+        var items = rows.Take(paging.Limit).Select(u => u.ToDto(access.Caller.Role)).ToList();
+        var next = rows.Count > paging.Limit ? Paging.Encode(items[^1].Code) : null;
+        return TypedResults.Ok(new Page<UnitDto>(items, next));
+    }
+}

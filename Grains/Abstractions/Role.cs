@@ -1,0 +1,35 @@
+namespace Rectification;
+
+/// <summary>What a caller may do within the subtree of the unit in their token.</summary>
+public enum Role
+{
+    /// <summary>Reads only.</summary>
+    Viewer,
+    /// <summary>Writes findings, proposals, plans, reports and applications.</summary>
+    Reporter,
+    /// <summary>Also reviews, approves, evaluates and signs off.</summary>
+    Reviewer,
+    /// <summary>Also edits the registry and the criteria catalogue.</summary>
+    Admin,
+}
+
+public static class Roles
+{
+    public static bool TryParse(string? text, out Role role)
+    {
+        (var ok, role) = text switch
+        {
+            "viewer" => (true, Role.Viewer),
+            "reporter" => (true, Role.Reporter),
+            "reviewer" => (true, Role.Reviewer),
+            "admin" => (true, Role.Admin),
+            _ => (false, Role.Viewer),
+        };
+        return ok;
+    }
+
+    public static string ToWire(this Role role) => role.ToString().ToLowerInvariant();
+
+    /// <summary>Secretaries' contacts are personal data; viewers do not need them.</summary>
+    public static bool SeesPersonalData(this Role role) => role != Role.Viewer;
+}

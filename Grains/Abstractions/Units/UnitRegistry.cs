@@ -1,0 +1,88 @@
+using System.Collections.Frozen;
+using Npgsql;
+
+namespace Rectification.Units;
+
+/// <summary>
+/// The registry's tree held in memory: about 16,000 units fit in a few megabytes, and every request's
+/// subtree check and every grain's parent lookup would otherwise be a query. Loaded from PostgreSQL on
+/// first use and reloaded after the registry changes.
+/// </summary>
+public sealed class UnitRegistry(NpgsqlDataSource db)
+{
+    private readonly SemaphoreSlim _loading = new(1, 1);
+    private volatile Snapshot? _snapshot;
+
+    public sealed record Node(string Code, string Name, UnitLevel Level, string? ParentCode, string? Category);
+
+    private sealed record Snapshot(FrozenDictionary<string, Node> Nodes, FrozenDictionary<string, string[]> Children);
+
+    public async ValueTask<Node?> FindAsync(string code) =>
+        (await GetAsync()).Nodes.GetValueOrDefault(code);
+
+    public async ValueTask<IReadOnlyList<string>> ChildrenAsync(string code) =>
+        (await GetAsync()).Children.GetValueOrDefault(code) ?? [];
+
+    /// <summary>True when <paramref name="code"/> is <paramref name="ancestor"/> or lies below it.</summary>
+    public async ValueTask<bool> IsWithinAsync(string code, string ancestor)
+    {
+        var nodes = (await GetAsync()).Nodes;
+        for (var current = code; current is not null; current = nodes.GetValueOrDefault(current)?.ParentCode)
+        {
+            if (current == ancestor) return true;
+        }
+        return false;
+    }
+
+    /// <summary>The village-level codes below a unit, in code order.</summary>
+    public async ValueTask<IReadOnlyList<string>> VillagesUnderAsync(string code)
+    {
+        var snapshot = await GetAsync();
+        var result = new List<string>();
+        var stack = new Stack<string>([code]);
+        while (stack.TryPop(out var current))
+        {
+            if (snapshot.Nodes.TryGetValue(current, out var node) && node.Level == UnitLevel.Village) result.Add(current);
+            foreach (var child in snapshot.Children.GetValueOrDefault(current) ?? []) stack.Push(child);
+        }
+        result.Sort(StringComparer.Ordinal);
+        return result;
+    }
+
+    /// <summary>Forget the cached tree; the next lookup reloads it.</summary>
+    public void Invalidate() => _snapshot = null;
+
+    private async ValueTask<Snapshot> GetAsync()
+    {
+        if (_snapshot is { } ready) return ready;
+        await _loading.WaitAsync();
+        try
+        {
+            return _snapshot ??= await LoadAsync();
+        }
+        finally
+        {
+            _loading.Release();
+        }
+    }
+
+    private async Task<Snapshot> LoadAsync()
+    {
+        var nodes = new Dictionary<string, Node>();
+        await using (var cmd = db.CreateCommand("SELECT code, name, level, parent_code, category FROM units"))
+        await using (var reader = await cmd.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                var node = new Node(reader.GetString(0), reader.GetString(1), UnitLevels.Parse(reader.GetString(2)),
+                    reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4));
+                nodes[node.Code] = node;
+            }
+        }
+        var children = nodes.Values
+            .Where(n => n.ParentCode is not null)
+            .GroupBy(n => n.ParentCode!)
+            .ToFrozenDictionary(g => g.Key, g => g.Select(n => n.Code).Order(StringComparer.Ordinal).ToArray());
+        return new Snapshot(nodes.ToFrozenDictionary(), children);
+    }
+}

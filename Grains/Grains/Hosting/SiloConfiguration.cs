@@ -1,0 +1,57 @@
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Rectification.Units;
+
+namespace Rectification.Hosting;
+
+public static class SiloConfiguration
+{
+    /// <summary>
+    /// Everything a silo of this system needs except clustering: grain storage and reminders on
+    /// PostgreSQL through one shared data source, the roll-up streams and the registry. Tests call
+    /// this too, so test clusters run the same storage as production.
+    /// </summary>
+    public static ISiloBuilder AddRectification(this ISiloBuilder silo, NpgsqlDataSource db)
+    {
+        silo.Services.AddSingleton(db);
+        silo.Services.AddSingleton<UnitRegistry>();
+        // State is JSON that SQL can read (payloadbinary is UTF-8 JSON), and type names are not baked in.
+        silo.UseSystemTextJsonGrainStorageSerializer();
+        foreach (var name in new[] { Names.CaseStorage, Names.AreaStorage })
+        {
+            silo.AddAdoNetGrainStorage(name, o =>
+            {
+                o.Invariant = Names.Invariant;
+                o.DataSource = db;
+            });
+        }
+        silo.UseAdoNetReminderService(o =>
+        {
+            o.Invariant = Names.Invariant;
+            o.DataSource = db;
+        });
+        // Parents subscribe implicitly, so no pub-sub state is needed; the roll-up tolerates loss by design.
+        silo.AddMemoryStreams(Names.RollupStreams, s => s.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly));
+        return silo;
+    }
+
+    /// <summary>A data source with a bounded pool: silos × pool size must stay under max_connections.</summary>
+    public static NpgsqlDataSource CreateDataSource(string connectionString, int maxPoolSize = 40)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString)
+        {
+            MaxPoolSize = maxPoolSize,
+            // Orleans hands DateTime values of kind Utc; keep PostgreSQL's answers in UTC as well.
+            Timezone = "UTC",
+        };
+        return NpgsqlDataSource.Create(builder.ConnectionString);
+    }
+
+    public static void ConfigureCluster(ClusterOptions o)
+    {
+        o.ClusterId = Names.ClusterId;
+        o.ServiceId = Names.ServiceId;
+    }
+}
