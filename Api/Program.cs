@@ -1,4 +1,6 @@
 using Rectification.Api.Auth;
+using Rectification.Api.Cases;
+using Rectification.Api.Criteria;
 using Rectification.Api.Setup;
 using Rectification.Api.Units;
 
@@ -7,6 +9,8 @@ builder.AddDatabase();
 builder.AddCluster();
 builder.AddSecurity();
 builder.Services.AddSingleton<UnitQueries>();
+builder.Services.AddSingleton<CriteriaCatalogue>();
+builder.Services.AddScoped<CaseCommandRunner>();
 builder.AddHttpConventions();
 builder.Services.AddReadiness();
 
@@ -16,6 +20,9 @@ app.MapOperations();
 
 var v1 = app.MapGroup("/api/v1").RequireAuthorization().RequireRateLimiting(HttpConventions.PerCaller);
 v1.MapUnits();
+v1.MapCases();
+v1.MapCriteria();
+v1.MapProgress();
 if (app.Configuration.GetValue<bool>("Auth:DevTokens"))
 {
     app.MapGroup("/api/v1").MapDevTokens();

@@ -1,7 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Hosting;
+using Rectification.Periods;
+using Rectification.ReadModel;
 using Rectification.Units;
 
 namespace Rectification.Hosting;
@@ -17,6 +20,9 @@ public static class SiloConfiguration
     {
         silo.Services.AddSingleton(db);
         silo.Services.AddSingleton<UnitRegistry>();
+        silo.Services.AddSingleton<CaseProjection>();
+        silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.AddOptions<DuePolicy>().BindConfiguration("Reporting");
         // State is JSON that SQL can read (payloadbinary is UTF-8 JSON), and type names are not baked in.
         silo.UseSystemTextJsonGrainStorageSerializer();
         foreach (var name in new[] { Names.CaseStorage, Names.AreaStorage })

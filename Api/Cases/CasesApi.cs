@@ -1,0 +1,63 @@
+using Rectification.Api.Auth;
+using Rectification.Api.Setup;
+using Rectification.Cases;
+using Rectification.Units;
+using static Rectification.Api.Cases.CaseRequests;
+
+namespace Rectification.Api.Cases;
+
+/// <summary>The case routes: read it, read its history, and every command of its life.</summary>
+public static class CasesApi
+{
+    public static void MapCases(this RouteGroupBuilder v1)
+    {
+        var cases = v1.MapGroup("/cases/{code}").WithTags("Cases");
+        cases.MapGet("/", GetCase);
+        cases.MapGet("/history", GetHistory);
+
+        cases.MapPost("/findings", (string code, FindingBody b, HttpContext h, CaseCommandRunner r) => Run(h, r, code, e => Finding(b, e)));
+        cases.MapPost("/proposal", (string code, ProposalBody b, HttpContext h, CaseCommandRunner r) => Run(h, r, code, _ => Proposal(b)));
+        cases.MapPost("/review", (string code, DecisionBody b, HttpContext h, CaseCommandRunner r) => Run(h, r, code, e => Review(b, e)));
+        cases.MapPost("/approval", (string code, DecisionBody b, HttpContext h, CaseCommandRunner r) => Run(h, r, code, e => Approval(b, e)));
+        cases.MapPut("/plan", (string code, PlanBody b, HttpContext h, CaseCommandRunner r) => Run(h, r, code, e => Plan(b, e)));
+        cases.MapPut("/assignment", (string code, AssignmentBody b, HttpContext h, CaseCommandRunner r) => Run(h, r, code, e => Assignment(b, e)));
+        cases.MapPost("/problems/{id}/{action:regex(^(resolve|close|archive)$)}", (string code, string id, string action, HttpContext h, CaseCommandRunner r) =>
+            Run(h, r, code, _ => new ChangeProblem(id, Enum.Parse<ProblemAction>(action, ignoreCase: true))));
+        cases.MapPost("/reports/{month}", (string code, string month, ReportBody b, HttpContext h, CaseCommandRunner r) => Run(h, r, code, e => Report(month, b, e)));
+        cases.MapPost("/evaluations/{quarter}", (string code, string quarter, EvaluationBody b, HttpContext h, CaseCommandRunner r) => Run(h, r, code, e => Evaluation(quarter, b, e)));
+        cases.MapPost("/acceptance", (string code, NoteBody b, HttpContext h, CaseCommandRunner r) => Run(h, r, code, _ => new ApplyForAcceptance(b.Note)));
+        cases.MapPost("/acceptance/decision", (string code, AcceptanceDecisionBody b, HttpContext h, CaseCommandRunner r) => Run(h, r, code, e => AcceptanceDecision(b, e)));
+        cases.MapPost("/relapse", (string code, RelapseBody b, HttpContext h, CaseCommandRunner r) => Run(h, r, code, _ => Relapse(b)));
+    }
+
+    private static Task<IResult> Run(HttpContext http, CaseCommandRunner runner, string code, Func<Errors, CaseCommand> parse)
+    {
+        var errors = new Errors();
+        var command = parse(errors);
+        return errors.Count > 0 ? Task.FromResult(Problems.Validation(errors)) : runner.RunAsync(http, code, command);
+    }
+
+    private static async Task<IResult> GetCase(string code, HttpContext http, Access access, IGrainFactory grains)
+    {
+        var (node, denied) = await access.CheckAsync(code);
+        if (denied is not null) return denied;
+        if (node!.Level != UnitLevel.Village) return Problems.NotFound($"{code} is a {node.Level.ToWire()}, not a grassroots organization.");
+        var state = await grains.GetGrain<IVillageGrain>(code).GetAsync();
+        http.Response.Headers.ETag = $"\"{state.Version}\"";
+        return TypedResults.Ok(state.ToDto(node.Name));
+    }
+
+    private static async Task<IResult> GetHistory(string code, int? limit, string? cursor, Access access, IGrainFactory grains)
+    {
+        var (node, denied) = await access.CheckAsync(code);
+        if (denied is not null) return denied;
+        if (node!.Level != UnitLevel.Village) return Problems.NotFound($"{code} is a {node.Level.ToWire()}, not a grassroots organization.");
+        if (!Paging.TryParse(limit, cursor, out var paging, out var bad)) return bad!;
+        var after = int.TryParse(paging.After, out var v) ? v : 0;
+        var state = await grains.GetGrain<IVillageGrain>(code).GetAsync();
+        var rows = state.History.Where(h => h.Version > after).Take(paging.Limit + 1).ToList();
+        var items = rows.Take(paging.Limit).Select(h => h.ToDto()).ToList();
+        var next = rows.Count > paging.Limit ? Paging.Encode(items[^1].Version.ToString()) : null;
+        return TypedResults.Ok(new Page<HistoryDto>(items, next));
+    }
+}

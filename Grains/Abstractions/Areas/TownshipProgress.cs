@@ -1,0 +1,19 @@
+using Rectification.Cases;
+using Rectification.Periods;
+
+namespace Rectification.Areas;
+
+/// <summary>A township's half-monthly progress report on its cases (每半月报送).</summary>
+[GenerateSerializer, Immutable, Alias("TownshipProgress")]
+public sealed record TownshipProgress(
+    [property: Id(0)] string Township, [property: Id(1)] Period HalfMonth, [property: Id(2)] int CasesVisited,
+    [property: Id(3)] int ProblemsResolved, [property: Id(4)] string? Narrative, [property: Id(5)] DateTimeOffset ReceivedAt,
+    [property: Id(6)] DateOnly DueOn, [property: Id(7)] bool OnTime, [property: Id(8)] string By, [property: Id(9)] int Revisions = 0);
+
+[GenerateSerializer, Immutable, Alias("ProgressInput")]
+public sealed record ProgressInput([property: Id(0)] Period HalfMonth, [property: Id(1)] int CasesVisited,
+    [property: Id(2)] int ProblemsResolved, [property: Id(3)] string? Narrative);
+
+[GenerateSerializer, Immutable, Alias("ProgressResult")]
+public sealed record ProgressResult([property: Id(0)] CaseOutcome Outcome, [property: Id(1)] TownshipProgress? Progress = null,
+    [property: Id(2)] string? Detail = null, [property: Id(3)] Dictionary<string, string[]>? Errors = null);

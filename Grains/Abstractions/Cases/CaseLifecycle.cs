@@ -1,0 +1,40 @@
+using Rectification.Units;
+using static Rectification.Cases.CaseStatus;
+
+namespace Rectification.Cases;
+
+/// <summary>
+/// The case's state machine as data: for each command, the lowest role, the lowest level of the
+/// caller's unit (a township proposes, a banner approves), and the states it is allowed in.
+/// Portals read the allowed commands from it; the rules enforce it.
+/// </summary>
+public static class CaseLifecycle
+{
+    public sealed record Rule(string Command, Role MinRole, UnitLevel LowestLevel, CaseStatus[] From);
+
+    private static readonly CaseStatus[] AnyStatus = Enum.GetValues<CaseStatus>();
+
+    public static readonly IReadOnlyList<Rule> Table =
+    [
+        new("findings", Role.Reporter, UnitLevel.Village, AnyStatus),
+        new("proposal", Role.Reporter, UnitLevel.Township, [Screened, Rejected]),
+        new("review", Role.Reviewer, UnitLevel.Banner, [Proposed]),
+        new("approval", Role.Reviewer, UnitLevel.Banner, [Reviewed]),
+        new("plan", Role.Reporter, UnitLevel.Village, [Open]),
+        new("assignment", Role.Reporter, UnitLevel.Township, [Open]),
+        new("resolve", Role.Reporter, UnitLevel.Village, [Open]),
+        new("close", Role.Reporter, UnitLevel.Village, [Open]),
+        new("archive", Role.Reporter, UnitLevel.Village, [Open, AcceptanceRequested, SignedOff]),
+        new("report", Role.Reporter, UnitLevel.Village, [Open, AcceptanceRequested]),
+        new("evaluation", Role.Reviewer, UnitLevel.Banner, [Open, AcceptanceRequested]),
+        new("acceptance", Role.Reporter, UnitLevel.Township, [Open]),
+        new("acceptanceDecision", Role.Reviewer, UnitLevel.Banner, [AcceptanceRequested]),
+        new("relapse", Role.Reviewer, UnitLevel.Banner, [SignedOff]),
+    ];
+
+    public static string[] AllowedIn(CaseStatus status) =>
+        Table.Where(r => r.From.Contains(status)).Select(r => r.Command).ToArray();
+
+    public static string ToWire(this CaseStatus status) =>
+        char.ToLowerInvariant(status.ToString()[0]) + status.ToString()[1..];
+}

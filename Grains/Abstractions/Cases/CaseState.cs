@@ -1,0 +1,82 @@
+using Rectification.Periods;
+
+namespace Rectification.Cases;
+
+/// <summary>
+/// The whole case of one grassroots organization, as stored (JSON in PostgreSQL) and as returned to
+/// the API. Immutable: the rules return a new state and the grain stores it.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("CaseState")]
+public sealed record CaseState
+{
+    [Id(0)] public string Code { get; init; } = "";
+    [Id(1)] public CaseStatus Status { get; init; }
+    /// <summary>Number of accepted commands; the ETag and the roll-up snapshot version.</summary>
+    [Id(2)] public int Version { get; init; }
+    [Id(3)] public Finding[] Findings { get; init; } = [];
+    /// <summary>Criteria (C1..C6, F1..F4, or catalogue extensions) of the current proposal or case.</summary>
+    [Id(4)] public string[] Criteria { get; init; } = [];
+    /// <summary>Lagging categories (L1..L4) of the current proposal or case.</summary>
+    [Id(5)] public string[] Categories { get; init; } = [];
+    [Id(6)] public ProblemItem[] Problems { get; init; } = [];
+    [Id(7)] public Assignment? Assignment { get; init; }
+    [Id(8)] public MonthlyReport[] Reports { get; init; } = [];
+    [Id(9)] public QuarterlyEvaluation[] Evaluations { get; init; } = [];
+    [Id(10)] public Acceptance? Acceptance { get; init; }
+    [Id(11)] public HistoryEntry[] History { get; init; } = [];
+    [Id(12)] public int Relapses { get; init; }
+    [Id(13)] public int NextProblemNumber { get; init; } = 1;
+    /// <summary>Recent idempotency keys and what they produced, newest last.</summary>
+    [Id(14)] public IdempotencyEntry[] Idempotency { get; init; } = [];
+}
+
+[GenerateSerializer, Immutable, Alias("Finding")]
+public sealed record Finding([property: Id(0)] FindingSource Source, [property: Id(1)] string[] Criteria, [property: Id(2)] string? Note,
+    [property: Id(3)] DateTimeOffset At, [property: Id(4)] string By);
+
+[GenerateSerializer, Immutable, Alias("ProblemItem")]
+public sealed record ProblemItem(
+    [property: Id(0)] string Id, [property: Id(1)] string Description, [property: Id(2)] string Criterion,
+    [property: Id(3)] string[] Measures, [property: Id(4)] string Target, [property: Id(5)] DateOnly Deadline,
+    [property: Id(6)] string Responsible, [property: Id(7)] ProblemStatus Status,
+    [property: Id(8)] DateTimeOffset? ResolvedAt = null, [property: Id(9)] DateTimeOffset? ClosedAt = null,
+    [property: Id(10)] DateTimeOffset? ArchivedAt = null);
+
+[GenerateSerializer, Immutable, Alias("Assignment")]
+public sealed record Assignment(
+    [property: Id(0)] string Leader, [property: Id(1)] string WorkingGroup, [property: Id(2)] HelpingDepartment HelpingDepartment,
+    [property: Id(3)] FirstSecretary FirstSecretary);
+
+[GenerateSerializer, Immutable, Alias("HelpingDepartment")]
+public sealed record HelpingDepartment([property: Id(0)] string Name, [property: Id(1)] DepartmentType Type);
+
+[GenerateSerializer, Immutable, Alias("FirstSecretary")]
+public sealed record FirstSecretary([property: Id(0)] string Name, [property: Id(1)] DateOnly DispatchedOn);
+
+[GenerateSerializer, Immutable, Alias("MonthlyReport")]
+public sealed record MonthlyReport(
+    [property: Id(0)] Period Month, [property: Id(1)] ReportFigures Figures, [property: Id(2)] DateTimeOffset ReceivedAt,
+    [property: Id(3)] DateOnly DueOn, [property: Id(4)] bool OnTime, [property: Id(5)] string By,
+    [property: Id(6)] int Revisions = 0);
+
+[GenerateSerializer, Immutable, Alias("QuarterlyEvaluation")]
+public sealed record QuarterlyEvaluation(
+    [property: Id(0)] Period Quarter, [property: Id(1)] int Score, [property: Id(2)] int Class, [property: Id(3)] int Stars,
+    [property: Id(4)] string? Note, [property: Id(5)] DateTimeOffset At, [property: Id(6)] string By, [property: Id(7)] bool OnTime);
+
+[GenerateSerializer, Immutable, Alias("Acceptance")]
+public sealed record Acceptance(
+    [property: Id(0)] DateTimeOffset AppliedAt, [property: Id(1)] string AppliedBy, [property: Id(2)] string? Note,
+    [property: Id(3)] DateTimeOffset? DecidedAt = null, [property: Id(4)] string? Decision = null,
+    [property: Id(5)] decimal? SatisfactionPercent = null, [property: Id(6)] string? DecisionNote = null,
+    [property: Id(7)] string? DecidedBy = null);
+
+/// <summary>One accepted change: who, when, which command, from which state to which, and what changed.</summary>
+[GenerateSerializer, Immutable, Alias("HistoryEntry")]
+public sealed record HistoryEntry(
+    [property: Id(0)] int Version, [property: Id(1)] DateTimeOffset At, [property: Id(2)] string By, [property: Id(3)] Role Role,
+    [property: Id(4)] string Command, [property: Id(5)] CaseStatus From, [property: Id(6)] CaseStatus To,
+    [property: Id(7)] string Detail, [property: Id(8)] string[]? Criteria = null, [property: Id(9)] string[]? Categories = null);
+
+[GenerateSerializer, Immutable, Alias("IdempotencyEntry")]
+public sealed record IdempotencyEntry([property: Id(0)] string Key, [property: Id(1)] string RequestHash, [property: Id(2)] CaseAck Ack);

@@ -1,0 +1,15 @@
+namespace Rectification.Cases;
+
+/// <summary>
+/// One grassroots organization's case, keyed by its 12-digit code. Every accepted command is durable
+/// in PostgreSQL before the call returns.
+/// </summary>
+[Alias("IVillageGrain")]
+public interface IVillageGrain : IGrainWithStringKey
+{
+    [Alias("Execute")]
+    Task<CaseResult> ExecuteAsync(CaseCommand command, Actor actor, CommandConditions conditions);
+
+    [Alias("Get"), Orleans.Concurrency.ReadOnly]
+    Task<CaseState> GetAsync();
+}

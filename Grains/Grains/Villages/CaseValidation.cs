@@ -1,0 +1,141 @@
+using System.Text.RegularExpressions;
+using Rectification.Cases;
+using Rectification.Periods;
+
+namespace Rectification.Villages;
+
+/// <summary>Input rules for each command, named by the request field they concern.</summary>
+public static partial class CaseValidation
+{
+    private const int MaxText = 2000;
+
+    [GeneratedRegex("^[A-Z][A-Z0-9]{0,9}$")]
+    private static partial Regex CriterionCode();
+
+    public static Dictionary<string, string[]> Check(CaseCommand command, DateTimeOffset now, DuePolicy policy)
+    {
+        var e = new Errors();
+        switch (command)
+        {
+            case RecordFinding f:
+                Codes(e, "criteria", f.Criteria, required: true);
+                e.MaxLength("note", f.Note);
+                break;
+            case Propose p:
+                Codes(e, "criteria", p.Criteria, required: true);
+                Codes(e, "categories", p.Categories, required: false);
+                e.Required("reason", p.Reason);
+                break;
+            case Review r:
+                e.MaxLength("note", r.Note);
+                break;
+            case Approve a:
+                e.MaxLength("note", a.Note);
+                break;
+            case SetPlan plan:
+                CheckPlan(e, plan);
+                break;
+            case SetAssignment { Assignment: var a }:
+                e.Required("leader", a.Leader);
+                e.Required("workingGroup", a.WorkingGroup);
+                e.Required("helpingDepartment.name", a.HelpingDepartment?.Name);
+                e.Required("firstSecretary.name", a.FirstSecretary?.Name);
+                break;
+            case SubmitMonthlyReport r:
+                CheckPeriod(e, "month", r.Month, PeriodKind.Month, now, policy);
+                CheckFigures(e, r.Figures);
+                break;
+            case SubmitEvaluation ev:
+                CheckPeriod(e, "quarter", ev.Quarter, PeriodKind.Quarter, now, policy);
+                if (ev.Score is < 0 or > 100) e.Add("score", "Between 0 and 100.");
+                if (ev.Class is < 1 or > 3) e.Add("class", "1, 2 or 3 (一类/二类/三类).");
+                if (ev.Stars is < 0 or > 10) e.Add("stars", "Between 0 and 10.");
+                e.MaxLength("note", ev.Note);
+                break;
+            case ApplyForAcceptance a:
+                e.MaxLength("note", a.Note);
+                break;
+            case DecideAcceptance d:
+                if (d.SignOff && d.SatisfactionPercent is null) e.Add("satisfactionPercent", "Required to sign a case off.");
+                if (d.SatisfactionPercent is < 0 or > 100) e.Add("satisfactionPercent", "Between 0 and 100.");
+                e.MaxLength("note", d.Note);
+                break;
+            case Relapse r:
+                Codes(e, "criteria", r.Criteria, required: true);
+                e.Required("reason", r.Reason);
+                break;
+        }
+        return e.Result;
+    }
+
+    private static void CheckPlan(Errors e, SetPlan plan)
+    {
+        if (plan.Problems is null || plan.Problems.Length == 0) { e.Add("problems", "At least one problem."); return; }
+        if (plan.Problems.Length > 200) e.Add("problems", "At most 200 problems.");
+        for (var i = 0; i < plan.Problems.Length; i++)
+        {
+            var p = plan.Problems[i];
+            var at = $"problems[{i}]";
+            e.Required($"{at}.description", p.Description);
+            if (p.Criterion is null || !CriterionCode().IsMatch(p.Criterion)) e.Add($"{at}.criterion", "A criterion code such as C1 or F3.");
+            if (p.Measures is null || p.Measures.Length == 0 || p.Measures.Any(string.IsNullOrWhiteSpace)) e.Add($"{at}.measures", "At least one measure, none empty.");
+            e.Required($"{at}.target", p.Target);
+            e.Required($"{at}.responsible", p.Responsible);
+            if (p.Deadline.Year < 2000) e.Add($"{at}.deadline", "A date (yyyy-MM-dd).");
+        }
+        var ids = plan.Problems.Where(p => p.Id is not null).Select(p => p.Id).ToList();
+        if (ids.Count != ids.Distinct().Count()) e.Add("problems", "Problem ids must be unique.");
+    }
+
+    private static void CheckPeriod(Errors e, string field, Period p, PeriodKind kind, DateTimeOffset now, DuePolicy policy)
+    {
+        if (p.Kind != kind) e.Add(field, $"A {kind.ToString().ToLowerInvariant()} period.");
+        else if (!policy.HasStarted(p, now)) e.Add(field, $"{p} has not started yet.");
+    }
+
+    private static void CheckFigures(Errors e, ReportFigures f)
+    {
+        if (f.ProblemsResolved < 0) e.Add("problemsResolved", "Not negative.");
+        if (f.MeasuresDone < 0) e.Add("measuresDone", "Not negative.");
+        if (f.FundsYuan < 0) e.Add("fundsYuan", "Not negative.");
+        if (f.Projects < 0) e.Add("projects", "Not negative.");
+        if (f.Trainings < 0) e.Add("trainings", "Not negative.");
+        if (f.NewMembers < 0) e.Add("newMembers", "Not negative.");
+        if (f.Activists < 0) e.Add("activists", "Not negative.");
+        if (f.ReserveCadres < 0) e.Add("reserveCadres", "Not negative.");
+        if (f.Narrative is { Length: > 4 * MaxText }) e.Add("narrative", $"At most {4 * MaxText} characters.");
+    }
+
+    private static void Codes(Errors e, string field, string[]? codes, bool required)
+    {
+        if (codes is null || codes.Length == 0)
+        {
+            if (required) e.Add(field, "At least one criterion code.");
+            return;
+        }
+        foreach (var bad in codes.Where(c => c is null || !CriterionCode().IsMatch(c)))
+        {
+            e.Add(field, $"'{bad}' is not a criterion code.");
+        }
+        if (codes.Length != codes.Distinct().Count()) e.Add(field, "Codes must not repeat.");
+    }
+
+    private sealed class Errors
+    {
+        public Dictionary<string, string[]> Result { get; } = [];
+
+        public void Add(string field, string message) =>
+            Result[field] = Result.TryGetValue(field, out var existing) ? [.. existing, message] : [message];
+
+        public void Required(string field, string? value)
+        {
+            if (string.IsNullOrWhiteSpace(value)) Add(field, "Required.");
+            else MaxLength(field, value);
+        }
+
+        public void MaxLength(string field, string? value)
+        {
+            if (value is { Length: > MaxText }) Add(field, $"At most {MaxText} characters.");
+        }
+    }
+}
