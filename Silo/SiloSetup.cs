@@ -1,7 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Npgsql;
-using Orleans.Configuration;
 using Orleans.Dashboard;
 using Rectification.Hosting;
 
@@ -23,17 +22,11 @@ public static class SiloSetup
         var orleans = builder.Configuration.GetSection("Orleans");
         builder.UseOrleans(silo =>
         {
-            silo.Configure<ClusterOptions>(SiloConfiguration.ConfigureCluster);
-            silo.ConfigureEndpoints(
+            silo.UseRectificationClustering(db,
                 IPAddress.Parse(orleans.GetValue("AdvertisedIP", "127.0.0.1")!),
                 orleans.GetValue("SiloPort", 11111),
                 orleans.GetValue("GatewayPort", 30000),
-                listenOnAnyHostAddress: orleans.GetValue("ListenOnAny", false));
-            silo.UseAdoNetClustering(o =>
-            {
-                o.Invariant = Names.Invariant;
-                o.DataSource = db;
-            });
+                orleans.GetValue("ListenOnAny", false));
             silo.AddRectification(db);
             silo.AddDashboard();
         });

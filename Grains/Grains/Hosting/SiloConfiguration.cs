@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
@@ -40,6 +41,20 @@ public static class SiloConfiguration
         });
         // Parents subscribe implicitly, so no pub-sub state is needed; the roll-up tolerates loss by design.
         silo.AddMemoryStreams(Names.RollupStreams, s => s.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly));
+        return silo;
+    }
+
+    /// <summary>ADO.NET membership on PostgreSQL with this system's cluster and service ids.</summary>
+    public static ISiloBuilder UseRectificationClustering(this ISiloBuilder silo, NpgsqlDataSource db,
+        IPAddress advertised, int siloPort, int gatewayPort, bool listenOnAny = false)
+    {
+        silo.Configure<ClusterOptions>(ConfigureCluster);
+        silo.ConfigureEndpoints(advertised, siloPort, gatewayPort, listenOnAny);
+        silo.UseAdoNetClustering(o =>
+        {
+            o.Invariant = Names.Invariant;
+            o.DataSource = db;
+        });
         return silo;
     }
 

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on a fresh machine: starts its own PostgreSQL (its own folder, a free
+# port), builds, runs every test (domain, grains, API, end to end), and stops PostgreSQL again.
+#
+#   ./test.sh                  everything
+#   ./test.sh --filter EXPR    only tests matching a dotnet test filter (for working locally)
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")" && pwd)
+cd "$repo"
+export RECT_PG_DIR="$repo/.data/test-pg"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+# A fresh port each run, so this run cannot collide with another on the same machine.
+rm -f "$RECT_PG_DIR/port"
+deploy/pg.sh start
+trap 'deploy/pg.sh stop' EXIT
+export RECT_TEST_PG
+RECT_TEST_PG="$(deploy/pg.sh url)"
+
+dotnet build Grains.sln -c Release -nologo -v q -clp:ErrorsOnly
+dotnet test tests/Rectification.Tests/Rectification.Tests.csproj -c Release --no-build -nologo \
+  --logger "console;verbosity=normal" "$@"

@@ -1,0 +1,103 @@
+using Rectification.Cases;
+using Rectification.Periods;
+using Rectification.Units;
+using Rectification.Villages;
+
+namespace Rectification.Tests.Domain;
+
+/// <summary>Every (state, command, role) combination, checked against the lifecycle table.</summary>
+public sealed class CaseRulesTableTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 20, 4, 0, 0, TimeSpan.Zero);
+    private static readonly DuePolicy Policy = new();
+
+    /// <summary>One valid sample of each command, with the problem status it needs (if any).</summary>
+    private static readonly (CaseCommand Command, ProblemStatus Problem)[] Samples =
+    [
+        (new RecordFinding(FindingSource.FieldInvestigation, ["C1"], null), ProblemStatus.Open),
+        (new Propose(["C1"], ["L1"], "reason"), ProblemStatus.Open),
+        (new Review(true, null), ProblemStatus.Open),
+        (new Approve(true, null), ProblemStatus.Open),
+        (new SetPlan([new PlannedProblem("P1", "d", "C1", ["m"], "t", new DateOnly(2026, 12, 1), "r")]), ProblemStatus.Open),
+        (new SetAssignment(new Assignment("leader", "group", new HelpingDepartment("dept", DepartmentType.PartyMass), new FirstSecretary("fs", new DateOnly(2026, 3, 1)))), ProblemStatus.Open),
+        (new ChangeProblem("P1", ProblemAction.Resolve), ProblemStatus.Open),
+        (new ChangeProblem("P1", ProblemAction.Close), ProblemStatus.Resolved),
+        (new ChangeProblem("P1", ProblemAction.Archive), ProblemStatus.Closed),
+        (new SubmitMonthlyReport(Period.Parse("2026-10"), new ReportFigures(1, 1, 0, 0, 0, 0, 0, 0, null)), ProblemStatus.Open),
+        (new SubmitEvaluation(Period.Parse("2026-Q4"), 80, 2, 6, null), ProblemStatus.Open),
+        (new ApplyForAcceptance(null), ProblemStatus.Closed),
+        (new DecideAcceptance(true, 90, null), ProblemStatus.Open),
+        (new Relapse(["C3"], "again"), ProblemStatus.Open),
+    ];
+
+    public static TheoryData<CaseStatus, int, Role> Combinations()
+    {
+        var data = new TheoryData<CaseStatus, int, Role>();
+        foreach (var s in Enum.GetValues<CaseStatus>())
+            for (var c = 0; c < Samples.Length; c++)
+                foreach (var r in Enum.GetValues<Role>())
+                    data.Add(s, c, r);
+        return data;
+    }
+
+    [Fact]
+    public void Every_command_has_exactly_one_rule_and_one_sample()
+    {
+        Assert.Equal(CaseLifecycle.Table.Select(r => r.Command).Order(), Samples.Select(s => s.Command.Name).Order());
+    }
+
+    [Theory]
+    [MemberData(nameof(Combinations))]
+    public void Each_combination_has_its_defined_answer(CaseStatus status, int sample, Role role)
+    {
+        var (command, problemStatus) = Samples[sample];
+        var rule = CaseLifecycle.Table.Single(r => r.Command == command.Name);
+        var state = new CaseState
+        {
+            Code = "150102001001",
+            Status = status,
+            Version = 5,
+            Problems = [new ProblemItem("P1", "d", "C1", ["m"], "t", new DateOnly(2026, 12, 1), "r", problemStatus)],
+            Acceptance = new Acceptance(Now.AddDays(-1), "t", null),
+        };
+        var actor = new Actor("someone", role, rule.LowestLevel);
+
+        var decision = CaseRules.Decide(state, command, actor, Now, Policy);
+
+        if (role < rule.MinRole)
+        {
+            Assert.Equal(CaseOutcome.Forbidden, Assert.IsType<Refused>(decision).Result.Outcome);
+        }
+        else if (!rule.From.Contains(status))
+        {
+            var refused = Assert.IsType<Refused>(decision).Result;
+            Assert.Equal(CaseOutcome.Conflict, refused.Outcome);
+            Assert.Equal(status, refused.CurrentStatus);
+            Assert.Equal(CaseLifecycle.AllowedIn(status), refused.Allowed);
+            Assert.Contains(status.ToWire(), refused.Detail);
+        }
+        else
+        {
+            var accepted = Assert.IsType<Accepted>(decision);
+            Assert.Equal(6, accepted.State.Version);
+            Assert.Equal(accepted.State.Status, accepted.Entry.To);
+            Assert.Equal(status, accepted.Entry.From);
+            Assert.Equal(command.Name, accepted.Entry.Command);
+            Assert.Equal([.. state.History, accepted.Entry], accepted.State.History);
+        }
+    }
+
+    [Theory]
+    [InlineData("proposal", UnitLevel.Village)]
+    [InlineData("review", UnitLevel.Township)]
+    [InlineData("approval", UnitLevel.Township)]
+    [InlineData("acceptanceDecision", UnitLevel.Village)]
+    public void A_unit_below_the_commands_level_may_not_issue_it(string command, UnitLevel level)
+    {
+        var (sample, _) = Samples.First(s => s.Command.Name == command);
+        var rule = CaseLifecycle.Table.Single(r => r.Command == command);
+        var state = new CaseState { Status = rule.From[0], Acceptance = new Acceptance(Now, "t", null) };
+        var decision = CaseRules.Decide(state, sample, new Actor("x", Role.Admin, level), Now, Policy);
+        Assert.Equal(CaseOutcome.Forbidden, Assert.IsType<Refused>(decision).Result.Outcome);
+    }
+}
