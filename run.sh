@@ -59,6 +59,7 @@ Orleans__SiloPort=${RECT_SILO_PORT:-$(pick_port)} Orleans__GatewayPort=${RECT_GA
   Urls="http://127.0.0.1:$silo_http" \
   dotnet "Silo/bin/$config/net10.0/Rectification.Silo.dll" >"$data/logs/silo.log" 2>&1 &
 pids+=($!)
+echo $! > "$data/silo.pid"
 
 wait_ready() {
   local url=$1 name=$2 pid=$3
@@ -74,6 +75,7 @@ wait_ready "http://127.0.0.1:$silo_http/health/ready" silo "${pids[0]}"
 Auth__SigningKey=$(cat "$data/signing.key") Auth__DevTokens=true Urls="http://127.0.0.1:$api_port" \
   dotnet "Api/bin/$config/net10.0/Rectification.Api.dll" >"$data/logs/api.log" 2>&1 &
 pids+=($!)
+echo $! > "$data/api.pid"
 wait_ready "http://127.0.0.1:$api_port/health/ready" api "${pids[1]}"
 
 api="http://127.0.0.1:$api_port"

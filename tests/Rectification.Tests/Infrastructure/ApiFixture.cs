@@ -1,0 +1,73 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Hosting;
+using Microsoft.IdentityModel.Tokens;
+using Rectification.Api.Auth;
+using Rectification.Hosting;
+
+namespace Rectification.Tests.Infrastructure;
+
+/// <summary>
+/// The real topology in one process: a silo on loopback ports with ADO.NET membership, storage and
+/// reminders on a fresh PostgreSQL database, and the real ASP.NET Core API joining it as a client.
+/// </summary>
+public sealed class ApiFixture : IAsyncLifetime
+{
+    private readonly byte[] _key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(48);
+    private IHost _silo = null!;
+
+    public TestDatabase Db { get; private set; } = null!;
+    public WebApplicationFactory<Program> Factory { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Db = await TestDatabase.CreateAsync();
+        var builder = Host.CreateApplicationBuilder();
+        builder.UseOrleans(silo => silo
+            .UseRectificationClustering(Db.DataSource, IPAddress.Loopback, FreePort.Next(), FreePort.Next())
+            .AddRectification(Db.DataSource));
+        _silo = builder.Build();
+        await _silo.StartAsync();
+        Factory = WithSettings(new Dictionary<string, string?>());
+    }
+
+    /// <summary>An API over the same silo with some settings changed (dev tokens off, a tiny rate limit).</summary>
+    public WebApplicationFactory<Program> WithSettings(Dictionary<string, string?> overrides) =>
+        new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("ConnectionStrings:Rectification", Db.ConnectionString);
+            web.UseSetting("Auth:SigningKey", Convert.ToBase64String(_key));
+            web.UseSetting("Auth:DevTokens", "true");
+            web.UseSetting("RateLimit:PerSecond", "10000");
+            web.UseSetting("RateLimit:Burst", "10000");
+            foreach (var (k, v) in overrides) web.UseSetting(k, v);
+        });
+
+    public HttpClient Client(string unit, Role role, string? sub = null) => Client(Factory, unit, role, sub);
+
+    public HttpClient Client(WebApplicationFactory<Program> factory, string unit, Role role, string? sub = null)
+    {
+        var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token(unit, role, sub));
+        return client;
+    }
+
+    public string Token(string unit, Role role, string? sub = null) =>
+        TokenIssuer.Issue(new SymmetricSecurityKey(_key), sub ?? $"{role.ToWire()}-{unit}", unit, role);
+
+    public async Task DisposeAsync()
+    {
+        await Factory.DisposeAsync();
+        await _silo.StopAsync();
+        _silo.Dispose();
+        await Db.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ApiCollection : ICollectionFixture<ApiFixture>
+{
+    public const string Name = "api";
+}
