@@ -1,7 +1,6 @@
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.OpenApi;
 
@@ -75,15 +74,24 @@ public static class HttpConventions
         });
         // Empty-bodied 401/403/404/405 from authentication and routing get a problem body too.
         app.UseStatusCodePages();
+        // Kestrel enforces the limit too; this answers early and the same way behind any server.
+        var maxBody = app.Configuration.GetValue("Limits:MaxBodyBytes", 256 * 1024);
+        app.Use(async (ctx, next) =>
+        {
+            if (ctx.Request.ContentLength > maxBody)
+            {
+                ctx.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                await ctx.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = ctx,
+                    ProblemDetails = { Status = 413, Title = "Request body too large.", Detail = $"At most {maxBody} bytes." },
+                });
+                return;
+            }
+            await next();
+        });
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
-    }
-
-    /// <summary>Reads a request body size feature in case a route needs a larger limit (CSV import).</summary>
-    public static void AllowBody(this HttpContext ctx, long bytes)
-    {
-        var feature = ctx.Features.Get<IHttpMaxRequestBodySizeFeature>();
-        if (feature is { IsReadOnly: false }) feature.MaxRequestBodySize = bytes;
     }
 }
