@@ -54,8 +54,19 @@ if [ ! -f "$data/signing.key" ]; then
   chmod 600 "$data/signing.key"
 fi
 
-silo_http=${RECT_SILO_HTTP_PORT:-$(pick_port)}
-Orleans__SiloPort=${RECT_SILO_PORT:-$(pick_port)} Orleans__GatewayPort=${RECT_GATEWAY_PORT:-$(pick_port)} \
+# The silo keeps its ports from one start to the next: a silo that comes back on the same endpoint
+# supersedes its crashed predecessor in the membership table instead of waiting for it to be voted dead.
+reuse_port() {
+  local file="$data/$1.port" p
+  p=$(cat "$file" 2>/dev/null || true)
+  if [ -z "$p" ] || ! port_free "$p"; then p=$(pick_port); fi
+  echo "$p" > "$file"
+  echo "$p"
+}
+silo_http=${RECT_SILO_HTTP_PORT:-$(reuse_port silo-http)}
+silo_port=${RECT_SILO_PORT:-$(reuse_port silo)}
+gateway_port=${RECT_GATEWAY_PORT:-$(reuse_port gateway)}
+Orleans__SiloPort=$silo_port Orleans__GatewayPort=$gateway_port \
   Urls="http://127.0.0.1:$silo_http" \
   dotnet "Silo/bin/$config/net10.0/Rectification.Silo.dll" >"$data/logs/silo.log" 2>&1 &
 pids+=($!)

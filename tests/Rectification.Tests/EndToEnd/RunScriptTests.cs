@@ -1,0 +1,86 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Npgsql;
+using Rectification.Storage;
+using Rectification.Tests.Infrastructure;
+
+namespace Rectification.Tests.EndToEnd;
+
+/// <summary>The README's run command itself, driven over HTTP.</summary>
+public sealed class RunScriptTests
+{
+    private const string Region = "150000000000";
+    private const string Township = "150102001000";
+    private const string Banner = "150102000000";
+
+    private static async Task<HttpClient> As(RunScript run, string unit, string role)
+    {
+        var http = new HttpClient { BaseAddress = new Uri(run.BaseUrl) };
+        var (_, body, _) = await http.Post("/api/v1/dev/tokens", new { sub = $"{role}-e2e", unit, role });
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (string)body!["token"]!);
+        return http;
+    }
+
+    [Fact]
+    public async Task Run_loads_the_region_walks_a_case_survives_a_silo_kill_and_stops_cleanly()
+    {
+        var data = RunScript.NewDataDir();
+        var village = RegistryImport.ReadRows().First(r => r.ParentCode == Township).Code;
+        var port = FreePort.Next();
+
+        await using (var run = await RunScript.StartAsync(data, port))
+        {
+            var admin = await As(run, Region, "admin");
+            var (status, children, _) = await admin.Get($"/api/v1/units/{Region}/children");
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Equal(12, children!["items"]!.AsArray().Count);
+            var villages = RegistryImport.ReadRows().Count(r => r.ParentCode == Township);
+            Assert.Equal(villages, (int)(await admin.Get($"/api/v1/units/{Township}")).Body!["childCount"]!);
+
+            var reporter = await As(run, Township, "reporter");
+            var reviewer = await As(run, Banner, "reviewer");
+            Assert.Equal(HttpStatusCode.OK, (await reporter.Post($"/api/v1/cases/{village}/findings", new { source = "fieldInvestigation", criteria = new[] { "C1" } })).Status);
+            Assert.Equal(HttpStatusCode.OK, (await reporter.Post($"/api/v1/cases/{village}/proposal", new { criteria = new[] { "C1" }, categories = new[] { "L1" }, reason = "vacant" })).Status);
+            Assert.Equal(HttpStatusCode.OK, (await reviewer.Post($"/api/v1/cases/{village}/review", new { decision = "confirm" })).Status);
+            Assert.Equal(HttpStatusCode.OK, (await reviewer.Post($"/api/v1/cases/{village}/approval", new { decision = "approve" })).Status);
+            Assert.Equal(HttpStatusCode.OK, (await reporter.Put($"/api/v1/cases/{village}/plan", new { problems = new[] { new { description = "vacant", criterion = "C1", measures = new[] { "select" }, target = "in post", deadline = "2026-12-31", responsible = "head" } } })).Status);
+            foreach (var action in new[] { "resolve", "close" })
+                Assert.Equal(HttpStatusCode.OK, (await reporter.Post($"/api/v1/cases/{village}/problems/P1/{action}")).Status);
+            Assert.Equal(HttpStatusCode.OK, (await reporter.Post($"/api/v1/cases/{village}/acceptance")).Status);
+            Assert.Equal(HttpStatusCode.OK, (await reviewer.Post($"/api/v1/cases/{village}/acceptance/decision", new { decision = "signOff", satisfactionPercent = 95 })).Status);
+            Assert.Equal(HttpStatusCode.OK, (await reviewer.Post($"/api/v1/cases/{village}/relapse", new { criteria = new[] { "C5" }, reason = "no meetings" })).Status);
+            Assert.Equal(HttpStatusCode.Conflict, (await reviewer.Post($"/api/v1/cases/{village}/relapse", new { criteria = new[] { "C5" }, reason = "twice" })).Status);
+
+            // Kill the silo process outright: run.sh notices, stops the API and PostgreSQL.
+            RunScript.Signal(run.SiloPid, "KILL");
+            await run.WaitForExitAsync();
+            Assert.False(run.DatabaseRunning(), run.Output);
+        }
+
+        await using (var again = await RunScript.StartAsync(data, port))
+        {
+            var reporter = await As(again, Township, "reporter");
+            var (_, c, _) = await reporter.Get($"/api/v1/cases/{village}");
+            Assert.Equal("open", (string?)c!["status"]);
+            Assert.Equal(10, (int)c["version"]!);
+            Assert.Equal(["C5"], c["criteria"]!.AsArray().Select(x => (string)x!));
+            Assert.Equal(10, (await reporter.Get($"/api/v1/cases/{village}/history")).Body!["items"]!.AsArray().Count);
+
+            // The second start loaded nothing twice.
+            await using var conn = new NpgsqlConnection(again.ConnectionString);
+            await conn.OpenAsync();
+            await using var cmd = new NpgsqlCommand("SELECT (SELECT count(*) FROM units), (SELECT count(*) FROM registry_loads)", conn);
+            await using var r = await cmd.ExecuteReaderAsync();
+            await r.ReadAsync();
+            Assert.Equal(15938L, r.GetInt64(0));
+            Assert.Equal(1L, r.GetInt64(1));
+            await r.DisposeAsync();
+            await conn.CloseAsync();
+
+            await again.StopAsync();
+            Assert.False(again.DatabaseRunning(), again.Output);
+            Assert.Contains("PostgreSQL stopped", again.Output);
+        }
+        Directory.Delete(data, recursive: true);
+    }
+}
