@@ -2,6 +2,7 @@ using Rectification.Api.Auth;
 using Rectification.Api.Cases;
 using Rectification.Api.Criteria;
 using Rectification.Api.Setup;
+using Rectification.Api.Summaries;
 using Rectification.Api.Units;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -23,6 +24,7 @@ v1.MapUnits();
 v1.MapCases();
 v1.MapCriteria();
 v1.MapProgress();
+v1.MapSummaries();
 if (app.Configuration.GetValue<bool>("Auth:DevTokens"))
 {
     app.MapGroup("/api/v1").MapDevTokens();

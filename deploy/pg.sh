@@ -15,7 +15,7 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
-dir=${RECT_PG_DIR:-$repo/.data/pg}
+dir=$(realpath -m "${RECT_PG_DIR:-$repo/.data/pg}")
 db=rectification
 
 pg_bin() {
@@ -47,7 +47,7 @@ pick_port() {
 
 # Where the cluster's data files live: inside $dir when postgres can reach it, else under /var/tmp.
 cluster_dir() {
-  if [ -f "$dir/cluster-path" ]; then cat "$dir/cluster-path"; return; fi
+  if [ -f "$dir/cluster-path" ]; then realpath -m "$(cat "$dir/cluster-path")"; return; fi
   local c="$dir/cluster"
   if [ "$(id -u)" = 0 ]; then
     mkdir -p "$c"; chown postgres: "$c"
@@ -109,7 +109,7 @@ start() {
 
 stop() {
   [ -f "$dir/cluster-path" ] || return 0
-  local cdir; cdir=$(cat "$dir/cluster-path")
+  local cdir; cdir=$(cluster_dir)
   if as_pg "$(pg_bin)/pg_ctl" -D "$cdir" status >/dev/null 2>&1; then
     as_pg "$(pg_bin)/pg_ctl" -D "$cdir" -m fast -w stop >/dev/null
     echo "PostgreSQL stopped" >&2
@@ -118,7 +118,7 @@ stop() {
 
 status() {
   [ -f "$dir/cluster-path" ] || exit 1
-  as_pg "$(pg_bin)/pg_ctl" -D "$(cat "$dir/cluster-path")" status >/dev/null 2>&1
+  as_pg "$(pg_bin)/pg_ctl" -D "$(cluster_dir)" status >/dev/null 2>&1
 }
 
 case "${1:-}" in

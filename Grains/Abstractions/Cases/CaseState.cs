@@ -40,7 +40,7 @@ public sealed record ProblemItem(
     [property: Id(3)] string[] Measures, [property: Id(4)] string Target, [property: Id(5)] DateOnly Deadline,
     [property: Id(6)] string Responsible, [property: Id(7)] ProblemStatus Status,
     [property: Id(8)] DateTimeOffset? ResolvedAt = null, [property: Id(9)] DateTimeOffset? ClosedAt = null,
-    [property: Id(10)] DateTimeOffset? ArchivedAt = null);
+    [property: Id(10)] DateTimeOffset? ArchivedAt = null, [property: Id(11)] DateTimeOffset? PlannedAt = null);
 
 [GenerateSerializer, Immutable, Alias("Assignment")]
 public sealed record Assignment(

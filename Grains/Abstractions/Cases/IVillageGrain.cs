@@ -12,4 +12,11 @@ public interface IVillageGrain : IGrainWithStringKey
 
     [Alias("Get"), Orleans.Concurrency.ReadOnly]
     Task<CaseState> GetAsync();
+
+    /// <summary>This case's roll-up digest, for the township's reconciliation.</summary>
+    [Alias("GetDigest"), Orleans.Concurrency.ReadOnly]
+    Task<Rollup.Digest> GetDigestAsync();
+
+    [Alias("GetSummary"), Orleans.Concurrency.ReadOnly]
+    Task<Rollup.SummaryResult> GetSummaryAsync(Periods.Period period);
 }

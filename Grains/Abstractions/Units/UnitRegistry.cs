@@ -15,7 +15,10 @@ public sealed class UnitRegistry(NpgsqlDataSource db)
 
     public sealed record Node(string Code, string Name, UnitLevel Level, string? ParentCode, string? Category);
 
-    private sealed record Snapshot(FrozenDictionary<string, Node> Nodes, FrozenDictionary<string, string[]> Children);
+    private sealed record Snapshot(FrozenDictionary<string, Node> Nodes, FrozenDictionary<string, string[]> Children)
+    {
+        public System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyDictionary<string, long>> Organizations { get; } = new();
+    }
 
     public async ValueTask<Node?> FindAsync(string code) =>
         (await GetAsync()).Nodes.GetValueOrDefault(code);
@@ -47,6 +50,25 @@ public sealed class UnitRegistry(NpgsqlDataSource db)
         }
         result.Sort(StringComparer.Ordinal);
         return result;
+    }
+
+    /// <summary>
+    /// Grassroots organizations in a unit's subtree as summary figures: <c>organizations.total</c>,
+    /// <c>organizations.byCategory.{category}</c> and <c>organizations.rural</c> (gacha and village together).
+    /// </summary>
+    public async ValueTask<IReadOnlyDictionary<string, long>> OrganizationsAsync(string code)
+    {
+        var snapshot = await GetAsync();
+        if (snapshot.Organizations.TryGetValue(code, out var cached)) return cached;
+        var figures = new Dictionary<string, long>();
+        foreach (var village in await VillagesUnderAsync(code))
+        {
+            var category = snapshot.Nodes[village].Category ?? VillageCategory.Other;
+            figures["organizations.total"] = figures.GetValueOrDefault("organizations.total") + 1;
+            figures[$"organizations.byCategory.{category}"] = figures.GetValueOrDefault($"organizations.byCategory.{category}") + 1;
+            if (VillageCategory.IsRural(category)) figures["organizations.rural"] = figures.GetValueOrDefault("organizations.rural") + 1;
+        }
+        return snapshot.Organizations[code] = figures;
     }
 
     /// <summary>Forget the cached tree; the next lookup reloads it.</summary>

@@ -1,6 +1,11 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
+using Orleans.Streams;
+using Orleans.Streams.Core;
 using Rectification.Cases;
 using Rectification.Periods;
+using Rectification.Rollup;
 using Rectification.Units;
 
 namespace Rectification.Areas;
@@ -12,25 +17,181 @@ public sealed class AreaDutiesState
     [Id(0)] public Dictionary<string, TownshipProgress> Progress { get; set; } = [];
 }
 
-/// <summary>One grain class for all four levels above the village: the level comes from the registry.</summary>
+/// <summary>The latest digest of each child. Persisted lazily: it can always be rebuilt from the children.</summary>
+[GenerateSerializer, Alias("AreaRollupState")]
+public sealed class AreaRollupState
+{
+    [Id(0)] public Dictionary<string, Digest> Children { get; set; } = [];
+}
+
+/// <summary>
+/// One grain class for all four levels above the village; the level comes from the registry. It merges
+/// its children's versioned digests from its stream, publishes its own sum upward on a short coalescing
+/// timer, and reconciles with its children on activation, periodically, and on demand.
+/// </summary>
+[ImplicitStreamSubscription(Names.SummaryNamespace)]
 public sealed partial class AreaGrain(
     [PersistentState("duties", Names.AreaStorage)] IPersistentState<AreaDutiesState> duties,
+    [PersistentState("rollup", Names.AreaStorage)] IPersistentState<AreaRollupState> rollup,
     UnitRegistry registry,
+    NpgsqlDataSource db,
     TimeProvider clock,
-    IOptions<DuePolicy> policy) : Grain, IAreaGrain
+    IOptions<DuePolicy> policy,
+    IOptions<RollupOptions> options,
+    ILogger<AreaGrain> log) : Grain, IAreaGrain, IStreamSubscriptionObserver, IRemindable
 {
+    private readonly Counters _total = new();
+    private string Code => this.GetPrimaryKeyString();
+    private UnitRegistry.Node? _node;
+    private IGrainTimer? _publish;
+    private bool _dirty, _publishPending, _reminderSet;
+    private DateTimeOffset _asOf, _lastPersist;
+
+    private long Version => rollup.State.Children.Values.Sum(d => d.Version);
+
+    public override async Task OnActivateAsync(CancellationToken ct)
+    {
+        _node = await registry.FindAsync(Code);
+        foreach (var digest in rollup.State.Children.Values) _total.Add(digest);
+        _asOf = clock.GetUtcNow();
+        var o = options.Value;
+        _publish = this.RegisterGrainTimer(PublishAsync, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        // Reconcile soon after activation (this may be a restart after a crash) and then periodically.
+        this.RegisterGrainTimer(() => ReconcileAsync(deep: false), TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(o.ReconcileSeconds));
+        if (rollup.State.Children.Count > 0) await EnsureReminderAsync();
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken ct)
+    {
+        if (_lastPersist < _asOf) await rollup.WriteStateAsync(ct);
+    }
+
+    public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory)
+    {
+        var handle = handleFactory.Create<DigestMessage>();
+        await handle.ResumeAsync((message, _) => MergeAsync(message.Child, message.Digest));
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) => ReconcileAsync(deep: false);
+
+    /// <summary>Replace a child's digest if the new one is newer; older or repeated snapshots change nothing.</summary>
+    private async Task MergeAsync(string child, Digest digest)
+    {
+        var held = rollup.State.Children.GetValueOrDefault(child);
+        if (held is not null && held.Version >= digest.Version) return;
+        if (held is not null) _total.Add(held, -1);
+        _total.Add(digest);
+        rollup.State.Children[child] = digest;
+        _dirty = true;
+        _asOf = clock.GetUtcNow();
+        if (!_publishPending)
+        {
+            _publishPending = true;
+            _publish!.Change(TimeSpan.FromMilliseconds(options.Value.CoalesceMilliseconds), Timeout.InfiniteTimeSpan);
+        }
+        if (!_reminderSet) await EnsureReminderAsync();
+    }
+
+    private async Task PublishAsync()
+    {
+        _publishPending = false;
+        if (_dirty && _node?.ParentCode is { } parent)
+        {
+            _dirty = false;
+            try
+            {
+                var stream = this.GetStreamProvider(Names.RollupStreams)
+                    .GetStream<DigestMessage>(StreamId.Create(Names.SummaryNamespace, parent));
+                await stream.OnNextAsync(new DigestMessage(Code, _total.ToDigest(Version)));
+            }
+            catch (Exception ex)
+            {
+                // The parent's reconciliation will fetch it anyway; try again shortly.
+                LogPublishFailed(log, ex, Code);
+                _dirty = true;
+                _publishPending = true;
+                _publish!.Change(TimeSpan.FromSeconds(1), Timeout.InfiniteTimeSpan);
+            }
+        }
+        if (clock.GetUtcNow() - _lastPersist > TimeSpan.FromSeconds(options.Value.PersistSeconds) && _lastPersist < _asOf)
+        {
+            _lastPersist = clock.GetUtcNow();
+            await rollup.WriteStateAsync();
+        }
+    }
+
+    public async Task<long> ReconcileAsync(bool deep)
+    {
+        var children = await registry.ChildrenAsync(Code);
+        if (_node?.Level == UnitLevel.Township)
+        {
+            // Village versions come from the read model in one query; only villages that differ are asked.
+            var versions = await ReadModelVersionsAsync(children);
+            foreach (var (village, version) in versions)
+            {
+                if (rollup.State.Children.GetValueOrDefault(village)?.Version >= version) continue;
+                await MergeAsync(village, await GrainFactory.GetGrain<IVillageGrain>(village).GetDigestAsync());
+            }
+        }
+        else
+        {
+            foreach (var child in children)
+            {
+                var grain = GrainFactory.GetGrain<IAreaGrain>(child);
+                if (deep) await grain.ReconcileAsync(deep: true);
+                var digest = await grain.GetDigestAsync();
+                if (digest.Version > 0) await MergeAsync(child, digest);
+            }
+        }
+        return Version;
+    }
+
+    private async Task<List<(string Code, int Version)>> ReadModelVersionsAsync(IReadOnlyList<string> villages)
+    {
+        var result = new List<(string, int)>();
+        await using var cmd = db.CreateCommand("SELECT code, version FROM cases WHERE code = ANY($1)");
+        cmd.Parameters.AddWithValue(villages.ToArray());
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) result.Add((reader.GetString(0), reader.GetInt32(1)));
+        return result;
+    }
+
+    private async Task EnsureReminderAsync()
+    {
+        _reminderSet = true;
+        await this.RegisterOrUpdateReminder("reconcile", TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(Math.Max(1, options.Value.ReminderMinutes)));
+    }
+
+    public Task<Digest> GetDigestAsync() => Task.FromResult(_total.ToDigest(Version));
+
+    public async Task<SummaryResult> GetSummaryAsync(Period period) =>
+        SummaryEvaluator.Summarize(Code, period, _total.Values, await registry.OrganizationsAsync(Code), Today, policy.Value, _asOf, Version);
+
+    public async Task<SummaryResult[]> GetChildSummariesAsync(Period period)
+    {
+        var result = new List<SummaryResult>();
+        foreach (var child in await registry.ChildrenAsync(Code))
+        {
+            var digest = rollup.State.Children.GetValueOrDefault(child) ?? Digest.Empty;
+            result.Add(SummaryEvaluator.Summarize(child, period, digest.Counters, await registry.OrganizationsAsync(child),
+                Today, policy.Value, _asOf, digest.Version));
+        }
+        return [.. result];
+    }
+
+    private DateOnly Today => policy.Value.LocalDate(clock.GetUtcNow());
+
     public async Task<ProgressResult> SubmitProgressAsync(ProgressInput input, Actor actor)
     {
-        var code = this.GetPrimaryKeyString();
-        if (await registry.FindAsync(code) is not { Level: UnitLevel.Township })
+        if (_node is not { Level: UnitLevel.Township })
         {
-            return new ProgressResult(CaseOutcome.NotFound, Detail: $"{code} is not a township.");
+            return new ProgressResult(CaseOutcome.NotFound, Detail: $"{Code} is not a township.");
         }
         var key = input.HalfMonth.ToString();
-        var result = ProgressRules.Decide(code, duties.State.Progress.GetValueOrDefault(key), input, actor, clock.GetUtcNow(), policy.Value);
+        var previous = duties.State.Progress.GetValueOrDefault(key);
+        var result = ProgressRules.Decide(Code, previous, input, actor, clock.GetUtcNow(), policy.Value);
         if (result.Outcome != CaseOutcome.Accepted) return result;
 
-        var previous = duties.State.Progress.GetValueOrDefault(key);
         duties.State.Progress[key] = result.Progress!;
         try
         {
@@ -47,4 +208,7 @@ public sealed partial class AreaGrain(
 
     public Task<TownshipProgress?> GetProgressAsync(Period halfMonth) =>
         Task.FromResult(duties.State.Progress.GetValueOrDefault(halfMonth.ToString()));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing the roll-up of {Code} failed; will retry")]
+    private static partial void LogPublishFailed(ILogger logger, Exception ex, string code);
 }

@@ -6,6 +6,7 @@ using Orleans.Configuration;
 using Orleans.Hosting;
 using Rectification.Periods;
 using Rectification.ReadModel;
+using Rectification.Rollup;
 using Rectification.Units;
 
 namespace Rectification.Hosting;
@@ -24,6 +25,7 @@ public static class SiloConfiguration
         silo.Services.AddSingleton<CaseProjection>();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddOptions<DuePolicy>().BindConfiguration("Reporting");
+        silo.Services.AddOptions<RollupOptions>().BindConfiguration("Rollup");
         // State is JSON that SQL can read (payloadbinary is UTF-8 JSON), and type names are not baked in.
         silo.UseSystemTextJsonGrainStorageSerializer();
         foreach (var name in new[] { Names.CaseStorage, Names.AreaStorage })

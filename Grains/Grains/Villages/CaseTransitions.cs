@@ -75,7 +75,7 @@ internal static class CaseTransitions
         var next = s.NextProblemNumber;
         var problems = plan.Problems.Select(p => p.Id is { } id
             ? existing[id] with { Description = p.Description, Criterion = p.Criterion, Measures = p.Measures, Target = p.Target, Deadline = p.Deadline, Responsible = p.Responsible }
-            : new ProblemItem($"P{next++}", p.Description, p.Criterion, p.Measures, p.Target, p.Deadline, p.Responsible, ProblemStatus.Open))
+            : new ProblemItem($"P{next++}", p.Description, p.Criterion, p.Measures, p.Target, p.Deadline, p.Responsible, ProblemStatus.Open, PlannedAt: now))
             .ToArray();
         return Accept(s, plan, actor, now, s with { Problems = problems, NextProblemNumber = next }, s.Status,
             $"plan of {problems.Length} problem(s)");

@@ -4,6 +4,7 @@ using Npgsql;
 using Rectification.Cases;
 using Rectification.Periods;
 using Rectification.ReadModel;
+using Rectification.Rollup;
 using Rectification.Units;
 
 namespace Rectification.Villages;
@@ -37,6 +38,36 @@ public sealed partial class VillageGrain(
     }
 
     public Task<CaseState> GetAsync() => Task.FromResult(store.State with { Code = this.GetPrimaryKeyString() });
+
+    public Task<Digest> GetDigestAsync() => Task.FromResult(DigestBuilder.From(store.State, policy.Value));
+
+    public async Task<SummaryResult> GetSummaryAsync(Period period)
+    {
+        var code = this.GetPrimaryKeyString();
+        var today = policy.Value.LocalDate(clock.GetUtcNow());
+        var history = store.State.History;
+        return SummaryEvaluator.Summarize(code, period, DigestBuilder.From(store.State, policy.Value).Counters,
+            await registry.OrganizationsAsync(code), today, policy.Value, history.Length > 0 ? history[^1].At : clock.GetUtcNow(), store.State.Version);
+    }
+
+    /// <summary>
+    /// The new digest goes to the township's stream. Best effort on purpose: the write is already
+    /// durable, and a lost message is healed by the township's reconciliation.
+    /// </summary>
+    private async Task PublishAsync(CaseState state)
+    {
+        try
+        {
+            if ((await registry.FindAsync(state.Code))?.ParentCode is not { } township) return;
+            var stream = this.GetStreamProvider(Names.RollupStreams)
+                .GetStream<DigestMessage>(StreamId.Create(Names.SummaryNamespace, township));
+            await stream.OnNextAsync(new DigestMessage(state.Code, DigestBuilder.From(state, policy.Value)));
+        }
+        catch (Exception ex)
+        {
+            LogPublishFailed(log, ex, state.Code);
+        }
+    }
 
     public async Task<CaseResult> ExecuteAsync(CaseCommand command, Actor actor, CommandConditions conditions)
     {
@@ -85,6 +116,7 @@ public sealed partial class VillageGrain(
             throw;
         }
         await ProjectAsync(after, [entry], command is SubmitMonthlyReport r ? after.Reports.Where(x => x.Month == r.Month) : []);
+        await PublishAsync(after);
         return new CaseResult(CaseOutcome.Accepted, ack);
     }
 
@@ -117,6 +149,8 @@ public sealed partial class VillageGrain(
         {
             await projection.ProjectAsync(state, state.History.Where(h => h.Version > _projectedVersion), state.Reports);
             _projectedVersion = state.Version;
+            // The township reconciles from the read model's versions: now that it is current, tell it too.
+            await PublishAsync(state);
             _catchUp?.Dispose();
             _catchUp = null;
         }
@@ -126,6 +160,9 @@ public sealed partial class VillageGrain(
             _catchUp ??= this.RegisterGrainTimer(CatchUpAsync, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15));
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing the digest of {Code} failed; reconciliation will heal it")]
+    private static partial void LogPublishFailed(ILogger logger, Exception ex, string code);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Read model for {Code} is behind at version {Version}; will retry")]
     private static partial void LogProjectionFailed(ILogger logger, Exception ex, string code, int version);

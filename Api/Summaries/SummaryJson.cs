@@ -1,0 +1,79 @@
+using System.Text.Json.Nodes;
+using Rectification.Rollup;
+
+namespace Rectification.Api.Summaries;
+
+/// <summary>
+/// Turns flat figures (<c>cases.byStatus.open</c>) into the nested shape portals bind to, with every
+/// documented field present (zero when nothing counted) and the derived ones: yuan, average score,
+/// and each criterion's and lagging category's share of all organizations and of rural ones.
+/// </summary>
+public static class SummaryJson
+{
+    private static readonly string[] Always =
+    [
+        "organizations.total", "organizations.rural",
+        "organizations.byCategory.rural", "organizations.byCategory.gacha", "organizations.byCategory.community", "organizations.byCategory.other",
+        "cases.byStatus.proposed", "cases.byStatus.reviewed", "cases.byStatus.open", "cases.byStatus.acceptanceRequested",
+        "cases.byStatus.signedOff", "cases.byStatus.rejected", "cases.active", "cases.opened", "cases.signedOff", "cases.relapsed",
+        "byCriterion.C1", "byCriterion.C2", "byCriterion.C3", "byCriterion.C4", "byCriterion.C5", "byCriterion.C6",
+        "byCriterion.F1", "byCriterion.F2", "byCriterion.F3", "byCriterion.F4",
+        "byLaggingCategory.L1", "byLaggingCategory.L2", "byLaggingCategory.L3", "byLaggingCategory.L4",
+        "problems.open", "problems.resolved", "problems.closed", "problems.archived", "problems.overdue",
+        "fourOnes.covered", "fourOnes.missing",
+        "support.projects", "support.newMembers", "support.activists", "support.reserveCadres",
+        "reports.due", "reports.onTime", "reports.late", "reports.missing", "reports.pending",
+        "evaluations.count",
+    ];
+
+    public static JsonObject Build(SummaryResult s)
+    {
+        var f = s.Figures;
+        long Get(string name) => f.GetValueOrDefault(name);
+        var root = new JsonObject
+        {
+            ["unit"] = s.Unit,
+            ["period"] = s.Period,
+            ["asOf"] = s.AsOf,
+            ["version"] = s.Version,
+        };
+        foreach (var name in Always.Concat(f.Keys).Distinct())
+        {
+            if (name is "support.fundsFen" or "evaluations.scoreSum") continue;
+            Put(root, name, Get(name));
+        }
+        Put(root, "support.fundsYuan", Get("support.fundsFen") / 100m);
+        var count = Get("evaluations.count");
+        Put(root, "evaluations.averageScore", count == 0 ? null : Math.Round((decimal)Get("evaluations.scoreSum") / count, 2));
+
+        var total = Get("organizations.total");
+        var rural = Get("organizations.rural");
+        var shares = new JsonObject();
+        foreach (var group in new[] { "byCriterion", "byLaggingCategory" })
+        {
+            var g = new JsonObject();
+            foreach (var (key, value) in ((JsonObject)root[group]!).ToList())
+            {
+                var n = (long)value!;
+                g[key] = new JsonObject { ["ofOrganizations"] = Percent(n, total), ["ofRural"] = Percent(n, rural) };
+            }
+            shares[group] = g;
+        }
+        root["shares"] = shares;
+        return root;
+    }
+
+    private static decimal? Percent(long n, long of) => of == 0 ? null : Math.Round(100m * n / of, 2);
+
+    private static void Put(JsonObject root, string dotted, JsonNode? value)
+    {
+        var parts = dotted.Split('.');
+        var node = root;
+        foreach (var part in parts[..^1])
+        {
+            if (node[part] is not JsonObject child) node[part] = child = new JsonObject();
+            node = child;
+        }
+        node[parts[^1]] = value;
+    }
+}

@@ -1,0 +1,19 @@
+namespace Rectification.Rollup;
+
+/// <summary>
+/// A unit's case figures over time, independent of any period: for each counter, day-keyed deltas
+/// (day = DateOnly.DayNumber in China time). A digest is additive, so a parent's digest is the sum of
+/// its children's, and the summary for any month or quarter is read off it at query time. That is
+/// how a new month's figures exist at every level without a single new write.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Digest")]
+public sealed record Digest(
+    [property: Id(0)] long Version,
+    [property: Id(1)] Dictionary<string, Dictionary<int, long>> Counters)
+{
+    public static Digest Empty { get; } = new(0, []);
+}
+
+/// <summary>A child's full snapshot on its parent's stream: newer versions replace older ones, never add to them.</summary>
+[GenerateSerializer, Immutable, Alias("DigestMessage")]
+public sealed record DigestMessage([property: Id(0)] string Child, [property: Id(1)] Digest Digest);

@@ -1,0 +1,14 @@
+namespace Rectification.Rollup;
+
+/// <summary>Timing of the roll-up, configured under "Rollup".</summary>
+public sealed class RollupOptions
+{
+    /// <summary>Child changes within this window produce one upward publish.</summary>
+    public int CoalesceMilliseconds { get; set; } = 200;
+    /// <summary>How often an active parent compares its children's versions with what it holds.</summary>
+    public int ReconcileSeconds { get; set; } = 60;
+    /// <summary>The reminder that wakes parents to reconcile after a crash (at least one minute).</summary>
+    public int ReminderMinutes { get; set; } = 5;
+    /// <summary>Parents persist lazily: at most this often, and on deactivation.</summary>
+    public int PersistSeconds { get; set; } = 30;
+}
