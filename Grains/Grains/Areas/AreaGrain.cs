@@ -35,7 +35,7 @@ public sealed partial class AreaGrain(
     [PersistentState("rollup", Names.AreaStorage)] IPersistentState<AreaRollupState> rollup,
     UnitRegistry registry,
     NpgsqlDataSource db,
-    TimeProvider clock,
+    ReportingClock clock,
     IOptions<DuePolicy> policy,
     IOptions<RollupOptions> options,
     ILogger<AreaGrain> log) : Grain, IAreaGrain, IStreamSubscriptionObserver, IRemindable

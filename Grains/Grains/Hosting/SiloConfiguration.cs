@@ -23,7 +23,7 @@ public static class SiloConfiguration
         silo.Services.AddSingleton(db);
         silo.Services.AddSingleton<UnitRegistry>();
         silo.Services.AddSingleton<CaseProjection>();
-        silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.TryAddSingleton<ReportingClock>();
         silo.Services.AddOptions<DuePolicy>().BindConfiguration("Reporting");
         silo.Services.AddOptions<RollupOptions>().BindConfiguration("Rollup");
         // State is JSON that SQL can read (payloadbinary is UTF-8 JSON), and type names are not baked in.

@@ -19,7 +19,7 @@ public sealed partial class VillageGrain(
     CaseProjection projection,
     UnitRegistry registry,
     NpgsqlDataSource db,
-    TimeProvider clock,
+    ReportingClock clock,
     IOptions<DuePolicy> policy,
     ILogger<VillageGrain> log) : Grain, IVillageGrain
 {

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using Rectification.Hosting;
+using Rectification.Periods;
+using Rectification.Rollup;
 
 namespace Rectification.Tests.Infrastructure;
 
@@ -8,8 +10,10 @@ namespace Rectification.Tests.Infrastructure;
 /// Three in-process silos whose grain storage and reminders are the real PostgreSQL (a fresh database
 /// with the real region). Test membership, so silos can be killed and added freely.
 /// </summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public class ClusterFixture : IAsyncLifetime
 {
+    protected virtual short Silos => 3;
+
     public TestDatabase Db { get; private set; } = null!;
     public InProcessTestCluster Cluster { get; private set; } = null!;
     public TestClock Clock { get; } = new(new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero));
@@ -18,12 +22,20 @@ public sealed class ClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Db = await TestDatabase.CreateAsync();
-        var builder = new InProcessTestClusterBuilder(3);
+        var builder = new InProcessTestClusterBuilder(Silos);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.Services.AddSingleton<TimeProvider>(Clock);
+            silo.Services.AddSingleton<ReportingClock>(Clock);
             silo.AddRectification(Db.DataSource);
+            // Quick coalescing and reconciliation, so tests see convergence (and healing) within seconds.
+            silo.Services.Configure<RollupOptions>(o =>
+            {
+                o.CoalesceMilliseconds = 100;
+                o.ReconcileSeconds = 3;
+            });
         });
+        // The test client can publish snapshots itself (duplicates, reordering).
+        builder.ConfigureClient(client => client.AddMemoryStreams(Names.RollupStreams));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
@@ -46,4 +58,10 @@ public sealed class ClusterFixture : IAsyncLifetime
 public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
 {
     public const string Name = "cluster";
+}
+
+/// <summary>A cluster of its own for tests that need exact region-wide figures no other test touches.</summary>
+public sealed class SeedClusterFixture : ClusterFixture
+{
+    protected override short Silos => 2;
 }

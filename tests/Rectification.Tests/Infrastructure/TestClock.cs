@@ -1,7 +1,9 @@
+using Rectification.Periods;
+
 namespace Rectification.Tests.Infrastructure;
 
-/// <summary>A clock tests can move. Thread-safe: every silo of a test cluster shares one.</summary>
-public sealed class TestClock(DateTimeOffset start) : TimeProvider
+/// <summary>A business clock tests can move. Thread-safe: every silo of a test cluster shares one.</summary>
+public sealed class TestClock(DateTimeOffset start) : ReportingClock
 {
     private long _ticks = start.UtcTicks;
 

@@ -1,0 +1,137 @@
+using Rectification.Cases;
+using Rectification.Periods;
+using Rectification.Rollup;
+using Rectification.Villages;
+using static Rectification.Tests.Infrastructure.CaseScript;
+
+namespace Rectification.Tests.Domain;
+
+/// <summary>A period's figures are as of that period, and summing digests is summing summaries.</summary>
+public sealed class RollupTests
+{
+    private static readonly DuePolicy Policy = new();
+    private static DateTimeOffset At(int year, int month, int day) => new(year, month, day, 2, 0, 0, TimeSpan.Zero);
+    private static DateOnly Day(int year, int month, int day) => new(year, month, day);
+
+    private static CaseState Step(CaseState s, CaseCommand c, Actor a, DateTimeOffset now) =>
+        ((Accepted)CaseRules.Decide(s, c, a, now, Policy)).State;
+
+    private static CaseState OpenedOn(DateTimeOffset at, string criterion = "C1") =>
+        ToOpen(criterion).Aggregate(new CaseState { Code = "150102001001" }, (s, x) => Step(s, x.Command, x.Actor, at));
+
+    private static SortedDictionary<string, long> Figures(CaseState s, string period, DateOnly today) =>
+        SummaryEvaluator.Evaluate(DigestBuilder.From(s, Policy).Counters, Period.Parse(period), today, Policy);
+
+    [Fact]
+    public void A_case_opened_in_November_is_not_in_October_and_one_signed_off_in_December_is_open_in_November()
+    {
+        var s = OpenedOn(At(2026, 11, 10));
+        s = Step(s, new SetPlan([Problem]), TownshipReporter, At(2026, 11, 11));
+        s = Step(s, new ChangeProblem("P1", ProblemAction.Resolve), VillageReporter, At(2026, 12, 1));
+        s = Step(s, new ChangeProblem("P1", ProblemAction.Close), VillageReporter, At(2026, 12, 2));
+        s = Step(s, new ApplyForAcceptance(null), TownshipReporter, At(2026, 12, 3));
+        s = Step(s, new DecideAcceptance(true, 90, null), BannerReviewer, At(2026, 12, 20));
+        var today = Day(2027, 2, 1);
+
+        Assert.DoesNotContain(Figures(s, "2026-10", today), f => f.Key.StartsWith("cases."));
+        var november = Figures(s, "2026-11", today);
+        Assert.Equal(1, november["cases.active"]);
+        Assert.Equal(1, november["cases.opened"]);
+        Assert.Equal(1, november["cases.byStatus.open"]);
+        Assert.Equal(1, november["byCriterion.C1"]);
+        Assert.Equal(1, november["problems.open"]);
+        Assert.False(november.ContainsKey("cases.signedOff"));
+        var december = Figures(s, "2026-12", today);
+        Assert.False(december.ContainsKey("cases.active"));
+        Assert.Equal(1, december["cases.signedOff"]);
+        Assert.Equal(1, december["cases.byStatus.signedOff"]);
+        Assert.Equal(1, december["problems.closed"]);
+        var q4 = Figures(s, "2026-Q4", today);
+        Assert.Equal(1, q4["cases.opened"]);
+        Assert.Equal(1, q4["cases.signedOff"]);
+    }
+
+    [Fact]
+    public void A_new_month_holds_every_open_case_and_reports_fall_due_by_the_calendar_alone()
+    {
+        var s = OpenedOn(At(2026, 10, 5));
+        s = Step(s, new SubmitMonthlyReport(Period.Parse("2026-10"), new ReportFigures(0, 1, 250.75m, 1, 0, 1, 2, 3, null)), VillageReporter, At(2026, 10, 20));
+
+        // No write after October 20: November still shows the case, and its report is pending, then missing.
+        var early = Figures(s, "2026-11", Day(2026, 11, 1));
+        Assert.Equal(1, early["cases.active"]);
+        Assert.Equal(1, early["reports.due"]);
+        Assert.Equal(1, early["reports.pending"]);
+        Assert.False(early.ContainsKey("reports.missing"));
+        var late = Figures(s, "2026-11", Day(2026, 11, 26));
+        Assert.Equal(1, late["reports.missing"]);
+
+        var october = Figures(s, "2026-10", Day(2026, 11, 26));
+        Assert.Equal(1, october["reports.onTime"]);
+        Assert.False(october.ContainsKey("reports.missing"));
+        Assert.Equal(25075, october["support.fundsFen"]);
+        Assert.Equal(3, october["support.reserveCadres"]);
+        // A past period does not change when later ones do.
+        Assert.Equal(october, Figures(Step(s, new SetPlan([Problem]), TownshipReporter, At(2026, 11, 27)), "2026-10", Day(2026, 11, 27)));
+    }
+
+    [Fact]
+    public void Overdue_problems_count_from_the_day_after_the_deadline_until_closed()
+    {
+        var s = OpenedOn(At(2026, 10, 5));
+        s = Step(s, new SetPlan([Problem with { Deadline = new DateOnly(2026, 10, 31) }]), TownshipReporter, At(2026, 10, 6));
+        Assert.False(Figures(s, "2026-10", Day(2026, 12, 1)).ContainsKey("problems.overdue"));
+        Assert.Equal(1, Figures(s, "2026-11", Day(2026, 12, 1))["problems.overdue"]);
+        s = Step(s, new ChangeProblem("P1", ProblemAction.Resolve), VillageReporter, At(2026, 12, 2));
+        s = Step(s, new ChangeProblem("P1", ProblemAction.Close), VillageReporter, At(2026, 12, 3));
+        Assert.False(Figures(s, "2026-12", Day(2026, 12, 10)).ContainsKey("problems.overdue"));
+        Assert.Equal(1, Figures(s, "2026-11", Day(2026, 12, 10))["problems.overdue"]);
+    }
+
+    [Fact]
+    public void Relapse_and_evaluations_land_in_their_periods()
+    {
+        var s = OpenedOn(At(2026, 1, 5));
+        s = Step(s, new SetPlan([Problem]), TownshipReporter, At(2026, 1, 6));
+        s = Step(s, new SubmitEvaluation(Period.Parse("2026-Q1"), 70, 2, 5, null), BannerReviewer, At(2026, 3, 30));
+        s = Step(s, new ChangeProblem("P1", ProblemAction.Resolve), VillageReporter, At(2026, 4, 1));
+        s = Step(s, new ChangeProblem("P1", ProblemAction.Close), VillageReporter, At(2026, 4, 2));
+        s = Step(s, new ApplyForAcceptance(null), TownshipReporter, At(2026, 4, 3));
+        s = Step(s, new DecideAcceptance(true, 88, null), BannerReviewer, At(2026, 4, 10));
+        s = Step(s, new Relapse(["C3"], "again"), BannerReviewer, At(2026, 6, 1));
+        var today = Day(2026, 7, 1);
+        var q1 = Figures(s, "2026-Q1", today);
+        Assert.Equal(1, q1["evaluations.count"]);
+        Assert.Equal(70, q1["evaluations.scoreSum"]);
+        Assert.Equal(1, q1["byCriterion.C1"]);
+        var june = Figures(s, "2026-06", today);
+        Assert.Equal(1, june["cases.relapsed"]);
+        Assert.Equal(1, june["byCriterion.C3"]);
+        Assert.False(june.ContainsKey("byCriterion.C1"));
+        Assert.False(Figures(s, "2026-05", today).ContainsKey("cases.active"));
+    }
+
+    [Fact]
+    public void The_sum_of_digests_evaluates_to_the_sum_of_summaries()
+    {
+        var cases = new[]
+        {
+            OpenedOn(At(2026, 10, 5), "C1"),
+            Step(OpenedOn(At(2026, 11, 3), "C2"), new SubmitMonthlyReport(Period.Parse("2026-11"), new ReportFigures(1, 1, 10m, 0, 0, 0, 0, 0, null)), VillageReporter, At(2026, 11, 30)),
+            Step(new CaseState(), new RecordFinding(FindingSource.SelfCheck, ["C4"], null), VillageReporter, At(2026, 11, 2)),
+        };
+        var total = new Counters();
+        foreach (var c in cases) total.Add(DigestBuilder.From(c, Policy));
+        foreach (var period in new[] { "2026-10", "2026-11", "2026-12", "2026-Q4" })
+        {
+            var expected = new SortedDictionary<string, long>();
+            foreach (var c in cases)
+                foreach (var (k, v) in Figures(c, period, Day(2026, 12, 28)))
+                    expected[k] = expected.GetValueOrDefault(k) + v;
+            Assert.Equal(expected, SummaryEvaluator.Evaluate(total.Values, Period.Parse(period), Day(2026, 12, 28), Policy));
+        }
+        // Taking a digest away again leaves nothing behind.
+        foreach (var c in cases) total.Add(DigestBuilder.From(c, Policy), -1);
+        Assert.Empty(total.Values);
+    }
+}
