@@ -68,7 +68,7 @@ silo_port=${RECT_SILO_PORT:-$(reuse_port silo)}
 gateway_port=${RECT_GATEWAY_PORT:-$(reuse_port gateway)}
 Orleans__SiloPort=$silo_port Orleans__GatewayPort=$gateway_port \
   Urls="http://127.0.0.1:$silo_http" \
-  dotnet "Silo/bin/$config/net10.0/Rectification.Silo.dll" >"$data/logs/silo.log" 2>&1 &
+  dotnet "Silo/bin/$config/net10.0/Rectification.Silo.dll" --contentRoot "$repo/Silo/bin/$config/net10.0" >"$data/logs/silo.log" 2>&1 &
 pids+=($!)
 echo $! > "$data/silo.pid"
 
@@ -84,7 +84,7 @@ wait_ready() {
 wait_ready "http://127.0.0.1:$silo_http/health/ready" silo "${pids[0]}"
 
 Auth__SigningKey=$(cat "$data/signing.key") Auth__DevTokens=true Urls="http://127.0.0.1:$api_port" \
-  dotnet "Api/bin/$config/net10.0/Rectification.Api.dll" >"$data/logs/api.log" 2>&1 &
+  dotnet "Api/bin/$config/net10.0/Rectification.Api.dll" --contentRoot "$repo/Api/bin/$config/net10.0" >"$data/logs/api.log" 2>&1 &
 pids+=($!)
 echo $! > "$data/api.pid"
 wait_ready "http://127.0.0.1:$api_port/health/ready" api "${pids[1]}"

@@ -23,6 +23,7 @@ public static class SiloConfiguration
         silo.Services.AddSingleton(db);
         silo.Services.AddSingleton<UnitRegistry>();
         silo.Services.AddSingleton<CaseProjection>();
+        silo.Services.AddHostedService(sp => sp.GetRequiredService<CaseProjection>());
         silo.Services.TryAddSingleton<ReportingClock>();
         silo.Services.AddOptions<DuePolicy>().BindConfiguration("Reporting");
         silo.Services.AddOptions<RollupOptions>().BindConfiguration("Rollup");

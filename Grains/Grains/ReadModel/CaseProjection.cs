@@ -1,21 +1,89 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
 using Rectification.Cases;
-using Rectification.Villages;
 
 namespace Rectification.ReadModel;
 
 /// <summary>
-/// Writes a case's read-model row, its monthly report rows and its new history rows in one batch
-/// (one round trip, one transaction). Version guards make it safe to repeat and to run late.
+/// Keeps the read model (<c>cases</c>, <c>case_reports</c>) and the audit log (<c>case_history</c>) in
+/// step with the village grains, off the acknowledgement path: grains enqueue after their durable
+/// write, and one loop per silo writes whatever is queued in a single batch and transaction. Version
+/// guards make late or repeated rows harmless; a village that finds the read model behind on
+/// activation enqueues everything missing, so a silo that dies with a full queue loses nothing.
 /// </summary>
-public sealed class CaseProjection(NpgsqlDataSource db)
+public sealed partial class CaseProjection(NpgsqlDataSource db, ILogger<CaseProjection> log) : BackgroundService
 {
+    private const int MaxBatch = 256;
+    private readonly Channel<Item> _queue = Channel.CreateBounded<Item>(new BoundedChannelOptions(100_000) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    private sealed record Item(CaseState State, HistoryEntry[] Entries, MonthlyReport[] Reports);
+
     /// <param name="reports">The monthly reports to write: the one just submitted, or all of them when catching up.</param>
-    public async Task ProjectAsync(CaseState s, IEnumerable<HistoryEntry> newEntries, IEnumerable<MonthlyReport> reports, CancellationToken ct = default)
+    public void Enqueue(CaseState state, IEnumerable<HistoryEntry> entries, IEnumerable<MonthlyReport> reports)
+    {
+        if (!_queue.Writer.TryWrite(new Item(state, [.. entries], [.. reports]))) LogDropped(log, state.Code, state.Version);
+    }
+
+    /// <summary>The read model's version of each case, for catching up on activation.</summary>
+    public async Task<int> ProjectedVersionAsync(string code, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand("SELECT version FROM cases WHERE code = $1");
+        cmd.Parameters.AddWithValue(code);
+        return await cmd.ExecuteScalarAsync(ct) is int v ? v : 0;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stopping)
+    {
+        var batch = new List<Item>(MaxBatch);
+        while (await WaitAsync(stopping))
+        {
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item)) batch.Add(item);
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await WriteAsync(batch, CancellationToken.None);
+                    break;
+                }
+                catch (Exception ex) when (attempt < 5 || !stopping.IsCancellationRequested)
+                {
+                    LogRetry(log, ex, batch.Count, attempt);
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 100 * attempt * attempt)), CancellationToken.None);
+                }
+            }
+            batch.Clear();
+        }
+    }
+
+    /// <summary>Waits for work; after shutdown starts, drains what is left before stopping.</summary>
+    private async Task<bool> WaitAsync(CancellationToken stopping)
+    {
+        try
+        {
+            return await _queue.Reader.WaitToReadAsync(stopping);
+        }
+        catch (OperationCanceledException)
+        {
+            return _queue.Reader.TryPeek(out _);
+        }
+    }
+
+    private async Task WriteAsync(List<Item> items, CancellationToken ct)
     {
         await using var batch = db.CreateBatch();
-        var upsert = new NpgsqlBatchCommand("""
+        foreach (var item in items) Add(batch, item);
+        // One implicit transaction for the whole batch: one round trip, one commit.
+        await batch.ExecuteNonQueryAsync(ct);
+    }
+
+    private static void Add(NpgsqlBatch batch, Item item)
+    {
+        var s = item.State;
+        int Count(ProblemStatus st) => s.Problems.Count(p => p.Status == st);
+        batch.BatchCommands.Add(Command("""
             INSERT INTO cases AS c (code, status, criteria, categories, problems_open, problems_resolved, problems_closed,
                                     problems_archived, four_ones, relapses, version, updated_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now())
@@ -26,42 +94,35 @@ public sealed class CaseProjection(NpgsqlDataSource db)
                 four_ones = excluded.four_ones, relapses = excluded.relapses, version = excluded.version,
                 updated_at = excluded.updated_at
             WHERE c.version < excluded.version
-            """);
-        int Count(ProblemStatus st) => s.Problems.Count(p => p.Status == st);
-        Add(upsert, s.Code, s.Status.ToWire(), s.Criteria, s.Categories, Count(ProblemStatus.Open), Count(ProblemStatus.Resolved),
-            Count(ProblemStatus.Closed), Count(ProblemStatus.Archived), s.Assignment is not null, s.Relapses, s.Version);
-        batch.BatchCommands.Add(upsert);
+            """, s.Code, s.Status.ToWire(), s.Criteria, s.Categories, Count(ProblemStatus.Open), Count(ProblemStatus.Resolved),
+            Count(ProblemStatus.Closed), Count(ProblemStatus.Archived), s.Assignment is not null, s.Relapses, s.Version));
 
-        foreach (var r in reports)
+        foreach (var r in item.Reports)
         {
-            var report = new NpgsqlBatchCommand("""
+            batch.BatchCommands.Add(Command("""
                 INSERT INTO case_reports AS r (code, month, received_at, on_time, funds_yuan, projects, new_members, activists, reserve_cadres, version)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
                 ON CONFLICT (code, month) DO UPDATE SET
                     funds_yuan = excluded.funds_yuan, projects = excluded.projects, new_members = excluded.new_members,
                     activists = excluded.activists, reserve_cadres = excluded.reserve_cadres, version = excluded.version
                 WHERE r.version < excluded.version
-                """);
-            Add(report, s.Code, r.Month.ToString(), r.ReceivedAt, r.OnTime, r.Figures.FundsYuan, r.Figures.Projects,
-                r.Figures.NewMembers, r.Figures.Activists, r.Figures.ReserveCadres, s.Version);
-            batch.BatchCommands.Add(report);
+                """, s.Code, r.Month.ToString(), r.ReceivedAt, r.OnTime, r.Figures.FundsYuan, r.Figures.Projects,
+                r.Figures.NewMembers, r.Figures.Activists, r.Figures.ReserveCadres, s.Version));
         }
 
-        foreach (var e in newEntries)
+        foreach (var e in item.Entries)
         {
-            var history = new NpgsqlBatchCommand("""
+            batch.BatchCommands.Add(Command("""
                 INSERT INTO case_history (code, version, at, actor, role, command, from_status, to_status, detail)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
                 ON CONFLICT (code, version) DO NOTHING
-                """);
-            Add(history, s.Code, e.Version, e.At, e.By, e.Role.ToWire(), e.Command, e.From.ToWire(), e.To.ToWire(), e.Detail);
-            batch.BatchCommands.Add(history);
+                """, s.Code, e.Version, e.At, e.By, e.Role.ToWire(), e.Command, e.From.ToWire(), e.To.ToWire(), e.Detail));
         }
-        await batch.ExecuteNonQueryAsync(ct);
     }
 
-    private static void Add(NpgsqlBatchCommand cmd, params object[] values)
+    private static NpgsqlBatchCommand Command(string sql, params object[] values)
     {
+        var cmd = new NpgsqlBatchCommand(sql);
         foreach (var v in values)
         {
             cmd.Parameters.Add(v switch
@@ -71,5 +132,12 @@ public sealed class CaseProjection(NpgsqlDataSource db)
                 _ => new NpgsqlParameter { Value = v },
             });
         }
+        return cmd;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing {Count} read-model rows failed (attempt {Attempt}); retrying")]
+    private static partial void LogRetry(ILogger logger, Exception ex, int count, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Projection queue full; {Code} v{Version} will catch up on its next activation")]
+    private static partial void LogDropped(ILogger logger, string code, int version);
 }

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using Rectification.Cases;
 using Rectification.Periods;
 using Rectification.ReadModel;
@@ -11,30 +10,29 @@ namespace Rectification.Villages;
 
 /// <summary>
 /// The case of one grassroots organization. A thin shell: check the request's conditions, let the pure
-/// rules decide, write the new state durably, then project it to the read model. The caller hears
-/// "accepted" only after the state write has committed.
+/// rules decide, write the new state durably, then hand it to the read-model projection and publish
+/// its digest to the township. The caller hears "accepted" only after the state write has committed.
 /// </summary>
 public sealed partial class VillageGrain(
     [PersistentState("case", Names.CaseStorage)] IPersistentState<CaseState> store,
     CaseProjection projection,
     UnitRegistry registry,
-    NpgsqlDataSource db,
     ReportingClock clock,
     IOptions<DuePolicy> policy,
     ILogger<VillageGrain> log) : Grain, IVillageGrain
 {
     private const int IdempotencyMemory = 100;
-    private int _projectedVersion;
-    private IGrainTimer? _catchUp;
-
     public override async Task OnActivateAsync(CancellationToken ct)
     {
         if (store.State.Version == 0) return;
-        // A crash between the state write and the projection leaves the read model behind: catch up now.
-        await using var cmd = db.CreateCommand("SELECT version FROM cases WHERE code = $1");
-        cmd.Parameters.AddWithValue(this.GetPrimaryKeyString());
-        _projectedVersion = await cmd.ExecuteScalarAsync(ct) is int v ? v : 0;
-        await CatchUpAsync();
+        // A silo that died between a state write and its projection leaves the read model behind: catch up.
+        var projected = await projection.ProjectedVersionAsync(this.GetPrimaryKeyString(), ct);
+        if (projected < store.State.Version)
+        {
+            var state = store.State with { Code = this.GetPrimaryKeyString() };
+            projection.Enqueue(state, state.History.Where(h => h.Version > projected), state.Reports);
+            await PublishAsync(state);
+        }
     }
 
     public Task<CaseState> GetAsync() => Task.FromResult(store.State with { Code = this.GetPrimaryKeyString() });
@@ -115,55 +113,11 @@ public sealed partial class VillageGrain(
             DeactivateOnIdle();
             throw;
         }
-        await ProjectAsync(after, [entry], command is SubmitMonthlyReport r ? after.Reports.Where(x => x.Month == r.Month) : []);
+        projection.Enqueue(after, [entry], command is SubmitMonthlyReport r ? after.Reports.Where(x => x.Month == r.Month) : []);
         await PublishAsync(after);
         return new CaseResult(CaseOutcome.Accepted, ack);
     }
 
-    private async Task ProjectAsync(CaseState state, IEnumerable<HistoryEntry> entries, IEnumerable<MonthlyReport> reports)
-    {
-        if (_projectedVersion != state.Version - 1)
-        {
-            // Behind already: replay everything missing instead of just this change.
-            await CatchUpAsync();
-            return;
-        }
-        try
-        {
-            await projection.ProjectAsync(state, entries, reports);
-            _projectedVersion = state.Version;
-        }
-        catch (Exception ex)
-        {
-            // The state is durable; the read model is derived from it and will catch up.
-            LogProjectionFailed(log, ex, state.Code, state.Version);
-            _catchUp ??= this.RegisterGrainTimer(CatchUpAsync, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15));
-        }
-    }
-
-    private async Task CatchUpAsync()
-    {
-        var state = store.State with { Code = this.GetPrimaryKeyString() };
-        if (_projectedVersion >= state.Version) return;
-        try
-        {
-            await projection.ProjectAsync(state, state.History.Where(h => h.Version > _projectedVersion), state.Reports);
-            _projectedVersion = state.Version;
-            // The township reconciles from the read model's versions: now that it is current, tell it too.
-            await PublishAsync(state);
-            _catchUp?.Dispose();
-            _catchUp = null;
-        }
-        catch (Exception ex)
-        {
-            LogProjectionFailed(log, ex, state.Code, state.Version);
-            _catchUp ??= this.RegisterGrainTimer(CatchUpAsync, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15));
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing the digest of {Code} failed; reconciliation will heal it")]
     private static partial void LogPublishFailed(ILogger logger, Exception ex, string code);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Read model for {Code} is behind at version {Version}; will retry")]
-    private static partial void LogProjectionFailed(ILogger logger, Exception ex, string code, int version);
 }

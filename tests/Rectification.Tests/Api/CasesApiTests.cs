@@ -72,7 +72,7 @@ public sealed class CasesApiTests(ApiFixture fx)
         Assert.Equal("reviewer-150102000000", (string?)items[2]!["by"]);
         Assert.Equal("reviewed", (string?)items[2]!["to"]);
         Assert.Contains("satisfaction 91.5%", (string?)items[11]!["detail"]);
-        Assert.Equal(13L, await fx.Db.ScalarAsync<long>("SELECT count(*) FROM case_history WHERE code = $1", v));
+        await Eventually.Until(() => fx.Db.ScalarAsync<long>("SELECT count(*) FROM case_history WHERE code = $1", v), n => n == 13, what: "the audit log");
     }
 
     [Fact]

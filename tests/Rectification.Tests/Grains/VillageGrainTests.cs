@@ -31,8 +31,9 @@ public sealed class VillageGrainTests(ClusterFixture fx)
         Assert.Equal(CaseStatus.Open, state.Status);
         Assert.Equal(["C1", "C5"], state.Criteria);
         Assert.Equal(4, state.History.Length);
-        Assert.Equal(4, await fx.Db.ScalarAsync<int>("SELECT version FROM cases WHERE code = $1", code));
-        Assert.Equal(4L, await fx.Db.ScalarAsync<long>("SELECT count(*) FROM case_history WHERE code = $1", code));
+        // The read model and audit log follow off the acknowledgement path, within moments.
+        await Eventually.Until(() => fx.Db.ScalarAsync<int>("SELECT version FROM cases WHERE code = $1", code), v => v == 4, what: "read model");
+        await Eventually.Until(() => fx.Db.ScalarAsync<long>("SELECT count(*) FROM case_history WHERE code = $1", code), n => n == 4, what: "audit log");
     }
 
     [Fact]

@@ -1,0 +1,194 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Npgsql;
+using Rectification.Benchmark;
+using Rectification.Cases;
+using Rectification.Periods;
+using Rectification.Rollup;
+using Rectification.Storage;
+using Rectification.Units;
+
+// Month-end rush: every village-level unit of the real region submits its monthly report over HTTP,
+// many reporters at once, against ./run.sh. Prints throughput, latency, roll-up convergence, memory,
+// and the same durable single-row write straight to PostgreSQL at the same concurrency.
+var concurrency = Arg("--concurrency", 64);
+var limit = Arg("--villages", int.MaxValue);
+var policy = new DuePolicy();
+var month = Period.MonthOf(policy.LocalDate(DateTimeOffset.UtcNow)).ToString();
+var repo = FindRepo();
+var villages = RegistryImport.ReadRows().Where(r => r.Level == UnitLevel.Village).Select(r => r.Code).Take(limit).ToArray();
+
+Console.WriteLine($"Month-end rush benchmark: {villages.Length} villages, {concurrency} concurrent reporters, month {month}, {Environment.ProcessorCount} cores");
+await using var system = await LocalSystem.StartAsync(repo);
+using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = new Uri(system.BaseUrl) };
+var admins = await Tokens("admin");
+var reporters = await Tokens("reporter");
+
+// 1. Open a case for every village (findings, proposal, review, approval), so each owes a report.
+var setup = await Drive(villages, async (v, w) =>
+{
+    foreach (var (path, body) in new (string, object)[]
+    {
+        ("findings", new { source = "selfCheck", criteria = new[] { "C1" } }),
+        ("proposal", new { criteria = new[] { "C1" }, categories = new[] { $"L{v[^1] % 4 + 1}" }, reason = "benchmark" }),
+        ("review", new { decision = "confirm" }),
+        ("approval", new { decision = "approve" }),
+    })
+    {
+        await Post(admins[w], $"/api/v1/cases/{v}/{path}", body);
+    }
+});
+Console.WriteLine($"setup     {villages.Length * 4} commands in {setup.Elapsed.TotalSeconds:F1} s = {villages.Length * 4 / setup.Elapsed.TotalSeconds:F0} commands/s ({setup.Errors} errors)");
+
+// 2. The rush.
+var rssBefore = system.SiloRssBytes();
+var rush = await Drive(villages, (v, w) => Post(reporters[w], $"/api/v1/cases/{v}/reports/{month}",
+    new { problemsResolved = 1, measuresDone = 2, fundsYuan = 1234.56m, projects = 1, trainings = 1, newMembers = 1, activists = 2, reserveCadres = 3, narrative = "progress" }));
+var lastAck = DateTime.UtcNow;
+var rssAfter = system.SiloRssBytes();
+
+// 3. Time from the last acknowledged write until the region's summary equals the figures computed from stored state.
+var expectedTask = Task.Run(() => Expected(system.ConnectionString, month, policy));
+var converged = await Converge(expectedTask, lastAck);
+
+// 4. The same durable single-row write, straight to PostgreSQL, same concurrency, same count.
+var direct = await Direct(system.ConnectionString, villages, month);
+
+var reportsPerSecond = villages.Length / rush.Elapsed.TotalSeconds;
+var directPerSecond = villages.Length / direct.Elapsed.TotalSeconds;
+Console.WriteLine($"rush      {villages.Length} reports in {rush.Elapsed.TotalSeconds:F1} s = {reportsPerSecond:F0} reports/s ({rush.Errors} errors)");
+Console.WriteLine($"          latency ms p50 {rush.P(50):F1}  p95 {rush.P(95):F1}  p99 {rush.P(99):F1}  max {rush.P(100):F1}");
+Console.WriteLine($"roll-up   region summary exact {converged.TotalMilliseconds:F0} ms after the last acknowledged write (target ≤ 2000 ms)");
+Console.WriteLine($"direct    {villages.Length} upserts in {direct.Elapsed.TotalSeconds:F1} s = {directPerSecond:F0} writes/s; latency ms p50 {direct.P(50):F1}  p95 {direct.P(95):F1}  p99 {direct.P(99):F1}");
+Console.WriteLine($"ratio     HTTP reports/s ÷ direct PostgreSQL writes/s = {reportsPerSecond / directPerSecond:F2} (target ≥ 0.50)");
+Console.WriteLine($"memory    silo RSS {rssBefore / 1048576} MiB before the rush, {rssAfter / 1048576} MiB after");
+return rush.Errors == 0 && setup.Errors == 0 ? 0 : 1;
+
+async Task<string[]> Tokens(string role)
+{
+    var tokens = new string[concurrency];
+    for (var i = 0; i < concurrency; i++)
+    {
+        var response = await http.PostAsJsonAsync("/api/v1/dev/tokens", new { sub = $"{role}-{i}", unit = "150000000000", role });
+        tokens[i] = (string)(await response.Content.ReadFromJsonAsync<JsonObject>())!["token"]!;
+    }
+    return tokens;
+}
+
+async Task Post(string token, string path, object body)
+{
+    using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+    using var response = await http.SendAsync(request);
+    if (!response.IsSuccessStatusCode) throw new HttpRequestException($"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+}
+
+async Task<Run> Drive(string[] items, Func<string, int, Task> work)
+{
+    var latencies = new double[items.Length];
+    var next = -1;
+    var errors = 0;
+    var clock = Stopwatch.StartNew();
+    await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async w =>
+    {
+        int i;
+        while ((i = Interlocked.Increment(ref next)) < items.Length)
+        {
+            var started = Stopwatch.GetTimestamp();
+            try { await work(items[i], w); }
+            catch (Exception ex) { if (Interlocked.Increment(ref errors) <= 3) Console.Error.WriteLine(ex.Message); }
+            latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        }
+    }));
+    return new Run(clock.Elapsed, latencies, errors);
+}
+
+async Task<TimeSpan> Converge(Task<SortedDictionary<string, long>> expected, DateTime since)
+{
+    var polls = new List<(DateTime At, JsonNode Body)>();
+    var deadline = since.AddMinutes(2);
+    while (DateTime.UtcNow < deadline)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/units/150000000000/summary?period={month}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admins[0]);
+        using var response = await http.SendAsync(request);
+        polls.Add((DateTime.UtcNow, JsonNode.Parse(await response.Content.ReadAsStringAsync())!));
+        if (expected.IsCompleted)
+        {
+            var first = polls.FirstOrDefault(p => Matches(p.Body, expected.Result));
+            if (first.Body is not null) return first.At - since;
+        }
+        await Task.Delay(20);
+    }
+    throw new TimeoutException("The region's summary did not become exact within 2 minutes.");
+}
+
+static bool Matches(JsonNode body, SortedDictionary<string, long> expected)
+{
+    foreach (var (name, value) in expected)
+    {
+        if (name == "evaluations.scoreSum") continue;
+        var (path, want) = name == "support.fundsFen" ? ("support.fundsYuan", value / 100m) : (name, (decimal)value);
+        var node = path.Split('.').Aggregate<string, JsonNode?>(body, (n, part) => n?[part]);
+        if (node is null || node.GetValue<decimal>() != want) return false;
+    }
+    return true;
+}
+
+static async Task<SortedDictionary<string, long>> Expected(string connectionString, string month, DuePolicy policy)
+{
+    await using var db = NpgsqlDataSource.Create(connectionString);
+    var total = new Counters();
+    await using (var cmd = db.CreateCommand("SELECT convert_from(payloadbinary, 'UTF8') FROM orleansstorage WHERE graintypestring = 'case' AND payloadbinary IS NOT NULL"))
+    await using (var reader = await cmd.ExecuteReaderAsync())
+    {
+        while (await reader.ReadAsync()) total.Add(DigestBuilder.From(JsonSerializer.Deserialize<CaseState>(reader.GetString(0))!, policy));
+    }
+    var figures = SummaryEvaluator.Evaluate(total.Values, Period.Parse(month), policy.LocalDate(DateTimeOffset.UtcNow), policy);
+    foreach (var (k, v) in await new UnitRegistry(db).OrganizationsAsync("150000000000")) figures[k] = v;
+    return figures;
+}
+
+async Task<Run> Direct(string connectionString, string[] codes, string month)
+{
+    var builder = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = concurrency + 4 };
+    await using var db = NpgsqlDataSource.Create(builder.ConnectionString);
+    await using (var create = db.CreateCommand("""
+        CREATE TABLE IF NOT EXISTS bench_direct (code varchar(12), month varchar(7), figures jsonb, received_at timestamptz, PRIMARY KEY (code, month));
+        TRUNCATE bench_direct
+        """)) await create.ExecuteNonQueryAsync();
+    var figures = JsonSerializer.Serialize(new { problemsResolved = 1, measuresDone = 2, fundsYuan = 1234.56m, projects = 1, trainings = 1, newMembers = 1, activists = 2, reserveCadres = 3, narrative = "progress" });
+    return await Drive(codes, async (code, _) =>
+    {
+        await using var cmd = db.CreateCommand("""
+            INSERT INTO bench_direct (code, month, figures, received_at) VALUES ($1, $2, $3::jsonb, now())
+            ON CONFLICT (code, month) DO UPDATE SET figures = excluded.figures, received_at = excluded.received_at
+            """);
+        cmd.Parameters.AddWithValue(code);
+        cmd.Parameters.AddWithValue(month);
+        cmd.Parameters.AddWithValue(figures);
+        await cmd.ExecuteNonQueryAsync();
+    });
+}
+
+int Arg(string name, int fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : fallback;
+}
+
+static string FindRepo()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        if (File.Exists(Path.Combine(dir.FullName, "Grains.sln"))) return dir.FullName;
+    throw new InvalidOperationException("Grains.sln not found");
+}
+
+internal sealed record Run(TimeSpan Elapsed, double[] Latencies, int Errors)
+{
+    private readonly double[] _sorted = [.. Latencies.Order()];
+    public double P(int percentile) => _sorted.Length == 0 ? 0 : _sorted[Math.Clamp((int)Math.Ceiling(percentile / 100.0 * _sorted.Length) - 1, 0, _sorted.Length - 1)];
+}
