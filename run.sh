@@ -4,6 +4,7 @@
 #
 #   ./run.sh              build (incrementally) and run
 #   ./run.sh --no-build   run what is already built (the end-to-end test uses this after test.sh built it)
+#   ./run.sh --silos 3    a scaled run: three silo processes on loopback sharing one database
 #
 # RECT_DATA_DIR  state folder (default .data: the database, the signing key, logs)
 # RECT_API_PORT  API port (default 5080); the silo's ports are picked free unless RECT_SILO_* are set
@@ -26,7 +27,18 @@ pick_port() {
   echo "no free port" >&2; exit 1
 }
 
-if [ "${1:-}" != "--no-build" ]; then
+build=1
+silos=${RECT_SILOS:-1}
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --no-build) build=0 ;;
+    --silos) silos=$2; shift ;;
+    *) echo "usage: $0 [--no-build] [--silos N]" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+if [ "$build" = 1 ]; then
   echo "Building ($config)..." >&2
   dotnet build Silo/Rectification.Silo.csproj -c $config -nologo -v q -clp:ErrorsOnly
   dotnet build Api/Rectification.Api.csproj -c $config -nologo -v q -clp:ErrorsOnly
@@ -63,14 +75,20 @@ reuse_port() {
   echo "$p" > "$file"
   echo "$p"
 }
-silo_http=${RECT_SILO_HTTP_PORT:-$(reuse_port silo-http)}
-silo_port=${RECT_SILO_PORT:-$(reuse_port silo)}
-gateway_port=${RECT_GATEWAY_PORT:-$(reuse_port gateway)}
-Orleans__SiloPort=$silo_port Orleans__GatewayPort=$gateway_port \
-  Urls="http://127.0.0.1:$silo_http" \
-  dotnet "Silo/bin/$config/net10.0/Rectification.Silo.dll" --contentRoot "$repo/Silo/bin/$config/net10.0" >"$data/logs/silo.log" 2>&1 &
-pids+=($!)
-echo $! > "$data/silo.pid"
+start_silo() {
+  local n=$1 suffix="" http_port silo_port gateway_port
+  if [ "$n" != 1 ]; then suffix="-$n"; fi
+  http_port=$(reuse_port "silo$suffix-http")
+  silo_port=$(reuse_port "silo$suffix")
+  gateway_port=$(reuse_port "gateway$suffix")
+  [ "$n" = 1 ] && http_port=${RECT_SILO_HTTP_PORT:-$http_port}
+  Orleans__SiloPort=$silo_port Orleans__GatewayPort=$gateway_port Urls="http://127.0.0.1:$http_port" \
+    dotnet "Silo/bin/$config/net10.0/Rectification.Silo.dll" --contentRoot "$repo/Silo/bin/$config/net10.0" \
+    >"$data/logs/silo$suffix.log" 2>&1 &
+  pids+=($!)
+  echo $! > "$data/silo$suffix.pid"
+  started_http=$http_port
+}
 
 wait_ready() {
   local url=$1 name=$2 pid=$3
@@ -81,13 +99,19 @@ wait_ready() {
   done
   echo "$name not ready after 90 s; see $data/logs/$name.log" >&2; exit 1
 }
+start_silo 1
+silo_http=$started_http
 wait_ready "http://127.0.0.1:$silo_http/health/ready" silo "${pids[0]}"
+for n in $(seq 2 "$silos"); do
+  start_silo "$n"
+  wait_ready "http://127.0.0.1:$started_http/health/ready" "silo-$n" "${pids[-1]}"
+done
 
 Auth__SigningKey=$(cat "$data/signing.key") Auth__DevTokens=true Urls="http://127.0.0.1:$api_port" \
   dotnet "Api/bin/$config/net10.0/Rectification.Api.dll" --contentRoot "$repo/Api/bin/$config/net10.0" >"$data/logs/api.log" 2>&1 &
 pids+=($!)
 echo $! > "$data/api.pid"
-wait_ready "http://127.0.0.1:$api_port/health/ready" api "${pids[1]}"
+wait_ready "http://127.0.0.1:$api_port/health/ready" api "${pids[-1]}"
 
 api="http://127.0.0.1:$api_port"
 token=$(curl -fsS -X POST "$api/api/v1/dev/tokens" -H 'Content-Type: application/json' \
@@ -97,7 +121,7 @@ cat <<EOF
 Ready.
   API        $api/api/v1/units/150000000000
   API docs   $api/docs   (OpenAPI: $api/openapi/v1.json)
-  Dashboard  http://127.0.0.1:$silo_http/dashboard
+  Silos      $silos (dashboard http://127.0.0.1:$silo_http/dashboard)
   Logs       $data/logs
   Admin token for the whole region (12 h):
     $token
