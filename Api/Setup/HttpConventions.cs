@@ -19,6 +19,9 @@ public static class HttpConventions
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
         });
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<BadRequestHandler>();
+        // Binding failures throw, so BadRequestHandler can name the field instead of an empty 400.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.WebHost.ConfigureKestrel(k =>
             k.Limits.MaxRequestBodySize = builder.Configuration.GetValue("Limits:MaxBodyBytes", 256 * 1024));
 

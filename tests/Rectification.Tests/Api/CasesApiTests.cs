@@ -141,6 +141,13 @@ public sealed class CasesApiTests(ApiFixture fx)
         Assert.Equal(HttpStatusCode.BadRequest, unknown);
         Assert.NotNull(criteria!["errors"]!["source"]);
         Assert.Equal(HttpStatusCode.BadRequest, (await Reporter.Post($"/api/v1/cases/{v}/findings", new { source = "selfCheck", criteria = new[] { "Z9" } })).Status);
+        var malformed = await Reporter.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/v1/cases/{v}/findings")
+        {
+            Content = new StringContent("""{"source":"selfCheck","criteria":[1]}""", System.Text.Encoding.UTF8, "application/json"),
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        var unreadable = System.Text.Json.Nodes.JsonNode.Parse(await malformed.Content.ReadAsStringAsync())!;
+        Assert.NotNull(unreadable["errors"]!["criteria[0]"]);
         Assert.Equal(4, await Version(v));
     }
 
