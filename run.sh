@@ -129,5 +129,16 @@ Ready.
 Press Ctrl-C to stop.
 EOF
 
-# Stay up until a child exits or we are told to stop.
-wait -n "${pids[@]}" || true
+# Stay up until told to stop, the API exits or the first silo exits. In a scaled run another silo
+# may die: the cluster carries on without it (its grains reactivate on the survivors).
+api_pid=${pids[-1]}
+first_silo=${pids[0]}
+while true; do
+  wait -n "${pids[@]}" || true
+  if ! kill -0 "$api_pid" 2>/dev/null || ! kill -0 "$first_silo" 2>/dev/null; then break; fi
+  alive=()
+  for pid in "${pids[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then alive+=("$pid"); else echo "Silo process $pid exited; the cluster carries on." >&2; fi
+  done
+  pids=("${alive[@]}")
+done

@@ -19,11 +19,11 @@ public sealed class RunScript : IAsyncDisposable
 
     public static string RepoRoot { get; } = FindRepo();
 
-    private RunScript(string dataDir, int apiPort)
+    private RunScript(string dataDir, int apiPort, string[] args, IReadOnlyDictionary<string, string>? env)
     {
         DataDir = dataDir;
         ApiPort = apiPort;
-        var start = new ProcessStartInfo("bash", [Path.Combine(RepoRoot, "run.sh"), "--no-build"])
+        var start = new ProcessStartInfo("bash", [Path.Combine(RepoRoot, "run.sh"), "--no-build", .. args])
         {
             WorkingDirectory = RepoRoot,
             RedirectStandardOutput = true,
@@ -31,6 +31,7 @@ public sealed class RunScript : IAsyncDisposable
         };
         start.Environment["RECT_DATA_DIR"] = dataDir;
         start.Environment["RECT_API_PORT"] = apiPort.ToString();
+        foreach (var (k, v) in env ?? new Dictionary<string, string>()) start.Environment[k] = v;
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
         _process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
@@ -38,9 +39,10 @@ public sealed class RunScript : IAsyncDisposable
         _process.BeginErrorReadLine();
     }
 
-    public static async Task<RunScript> StartAsync(string dataDir, int apiPort, TimeSpan? timeout = null)
+    public static async Task<RunScript> StartAsync(string dataDir, int apiPort, string[]? args = null,
+        IReadOnlyDictionary<string, string>? env = null, TimeSpan? timeout = null)
     {
-        var run = new RunScript(dataDir, apiPort);
+        var run = new RunScript(dataDir, apiPort, args ?? [], env);
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(120));
         while (!run.Output.Contains("Ready."))
         {
@@ -55,7 +57,10 @@ public sealed class RunScript : IAsyncDisposable
 
     public static string NewDataDir() => Path.Combine(RepoRoot, ".data", $"e2e-{Guid.NewGuid():N}"[..16]);
 
-    public int SiloPid => int.Parse(File.ReadAllText(Path.Combine(DataDir, "silo.pid")).Trim());
+    public int SiloPid => Pid("silo");
+
+    /// <summary>The process id run.sh recorded for a silo: "silo", "silo-2", ...</summary>
+    public int Pid(string name) => int.Parse(File.ReadAllText(Path.Combine(DataDir, $"{name}.pid")).Trim());
 
     /// <summary>What Ctrl-C does: ask run.sh to stop, and wait until it has.</summary>
     public async Task StopAsync()

@@ -12,10 +12,12 @@ namespace Rectification.Tests.Infrastructure;
 /// </summary>
 public static class StoredCases
 {
-    public static async Task<Dictionary<string, CaseState>> LoadAsync(TestDatabase db)
+    public static Task<Dictionary<string, CaseState>> LoadAsync(TestDatabase db) => LoadAsync(db.DataSource);
+
+    public static async Task<Dictionary<string, CaseState>> LoadAsync(Npgsql.NpgsqlDataSource db)
     {
         var result = new Dictionary<string, CaseState>();
-        await using var cmd = db.DataSource.CreateCommand("SELECT convert_from(payloadbinary, 'UTF8') FROM orleansstorage WHERE graintypestring = 'case' AND payloadbinary IS NOT NULL");
+        await using var cmd = db.CreateCommand("SELECT convert_from(payloadbinary, 'UTF8') FROM orleansstorage WHERE graintypestring = 'case' AND payloadbinary IS NOT NULL");
         await using var reader = await cmd.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
@@ -40,4 +42,43 @@ public static class StoredCases
         foreach (var zero in figures.Where(f => f.Value == 0).Select(f => f.Key).ToList()) figures.Remove(zero);
         return figures;
     }
+
+    /// <summary>
+    /// Whether an API summary (nested JSON) shows exactly these figures: every expected figure at its
+    /// place (money in yuan), and no other non-zero count in the groups the figures come from.
+    /// </summary>
+    public static bool Matches(System.Text.Json.Nodes.JsonNode body, SortedDictionary<string, long> expected, out string difference)
+    {
+        foreach (var (name, value) in expected)
+        {
+            if (name == "evaluations.scoreSum") continue;
+            var (path, want) = name == "support.fundsFen" ? ("support.fundsYuan", value / 100m) : (name, (decimal)value);
+            var node = path.Split('.').Aggregate<string, System.Text.Json.Nodes.JsonNode?>(body, (n, part) => n?[part]);
+            if (node is null || node.GetValue<decimal>() != want)
+            {
+                difference = $"{path}: expected {want}, got {node?.ToJsonString() ?? "nothing"}";
+                return false;
+            }
+        }
+        foreach (var group in new[] { "cases", "byCriterion", "byLaggingCategory", "problems", "fourOnes", "reports" })
+        {
+            foreach (var (name, value) in Flatten(body[group], group))
+            {
+                if (value != 0 && !expected.ContainsKey(name))
+                {
+                    difference = $"{name}: expected 0, got {value}";
+                    return false;
+                }
+            }
+        }
+        difference = "";
+        return true;
+    }
+
+    private static IEnumerable<(string, decimal)> Flatten(System.Text.Json.Nodes.JsonNode? node, string prefix) => node switch
+    {
+        System.Text.Json.Nodes.JsonObject o => o.SelectMany(p => Flatten(p.Value, $"{prefix}.{p.Key}")),
+        System.Text.Json.Nodes.JsonValue v when v.TryGetValue<decimal>(out var d) => [(prefix, d)],
+        _ => [],
+    };
 }

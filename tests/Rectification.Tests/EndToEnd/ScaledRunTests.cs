@@ -1,0 +1,104 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using Npgsql;
+using Rectification.Periods;
+using Rectification.Storage;
+using Rectification.Tests.Infrastructure;
+using Rectification.Units;
+using Xunit.Abstractions;
+
+namespace Rectification.Tests.EndToEnd;
+
+/// <summary>
+/// A scaled run (two silo processes), a burst of writes over HTTP, one silo process killed with
+/// SIGKILL during the burst: every level's summary ends up equal to the figures computed straight
+/// from the database.
+/// </summary>
+public sealed class ScaledRunTests(ITestOutputHelper output)
+{
+    private const string League = "150100000000";
+
+    [Fact]
+    public async Task A_silo_process_killed_during_a_burst_leaves_every_level_exact()
+    {
+        var data = RunScript.NewDataDir();
+        await using var run = await RunScript.StartAsync(data, FreePort.Next(), ["--silos", "2"],
+            new Dictionary<string, string> { ["Rollup__ReconcileSeconds"] = "5", ["RateLimit__PerSecond"] = "2000", ["RateLimit__Burst"] = "2000" });
+        using var http = new HttpClient { BaseAddress = new Uri(run.BaseUrl), Timeout = TimeSpan.FromSeconds(90) };
+        var (_, minted, _) = await http.Post("/api/v1/dev/tokens", new { sub = "burst", unit = "150000000000", role = "admin" });
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (string)minted!["token"]!);
+
+        var rows = RegistryImport.ReadRows();
+        var villages = rows.Where(r => r.Level == UnitLevel.Village && r.Code.StartsWith("1501")).Where((_, i) => i % 4 == 0).Take(240).Select(r => r.Code).ToArray();
+        var month = Period.MonthOf(new DuePolicy().LocalDate(DateTimeOffset.UtcNow)).ToString();
+
+        // Every write carries an Idempotency-Key and is retried until answered, as a portal would.
+        var retries = 0;
+        async Task Send(HttpMethod method, string path, object body)
+        {
+            var key = Guid.NewGuid().ToString();
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    var (status, problem, _) = await http.SendJson(method, path, body, r => r.Headers.Add("Idempotency-Key", key));
+                    if (status == HttpStatusCode.OK) return;
+                    Assert.True((int)status >= 500 || status == HttpStatusCode.TooManyRequests, $"{path}: {status} {problem}");
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException) { }
+                Interlocked.Increment(ref retries);
+                Assert.True(attempt < 20, $"{path} never succeeded");
+                await Task.Delay(500);
+            }
+        }
+
+        var phases = new (HttpMethod, string, object)[]
+        {
+            (HttpMethod.Post, "findings", new { source = "fieldInvestigation", criteria = new[] { "C1", "C5" } }),
+            (HttpMethod.Post, "proposal", new { criteria = new[] { "C1", "C5" }, categories = new[] { "L1" }, reason = "weak" }),
+            (HttpMethod.Post, "review", new { decision = "confirm" }),
+            (HttpMethod.Post, "approval", new { decision = "approve" }),
+            (HttpMethod.Put, "plan", new { problems = new[] { new { description = "vacant", criterion = "C1", measures = new[] { "select" }, target = "in post", deadline = "2026-12-31", responsible = "head" } } }),
+            (HttpMethod.Post, $"reports/{month}", new { problemsResolved = 1, measuresDone = 1, fundsYuan = 99.99m, projects = 1, newMembers = 1 }),
+        };
+        var done = 0;
+        var killed = false;
+        await Parallel.ForEachAsync(villages, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (v, _) =>
+        {
+            foreach (var (method, path, body) in phases) await Send(method, $"/api/v1/cases/{v}/{path}", body);
+            // Kill the second silo's process outright once a third of the villages are through.
+            if (Interlocked.Increment(ref done) == villages.Length / 3 && !killed)
+            {
+                killed = true;
+                RunScript.Signal(run.Pid("silo-2"), "KILL");
+            }
+        });
+        Assert.True(killed);
+        output.WriteLine($"{villages.Length * phases.Length} writes acknowledged, {retries} retries around the kill");
+
+        var township = rows.First(r => r.Code == villages[0]).ParentCode!;
+        var banner = rows.First(r => r.Code == township).ParentCode!;
+        await using var db = NpgsqlDataSource.Create(run.ConnectionString);
+        var registry = new UnitRegistry(db);
+        var cases = await StoredCases.LoadAsync(db);
+        Assert.Equal(villages.Length, cases.Count);
+        Assert.All(villages, v => Assert.Equal(6, cases[v].Version));
+        var today = new DuePolicy().LocalDate(DateTimeOffset.UtcNow);
+        var started = DateTime.UtcNow;
+        foreach (var unit in new[] { "150000000000", League, banner, township })
+        {
+            foreach (var period in new[] { month, Period.Parse(month).QuarterOf.ToString() })
+            {
+                var expected = await StoredCases.ExpectedAsync(registry, cases, unit, Period.Parse(period), today);
+                var diff = "";
+                await Eventually.Until(async () => (await http.Get($"/api/v1/units/{unit}/summary?period={period}")).Body!,
+                    body => StoredCases.Matches(body, expected, out diff), TimeSpan.FromSeconds(90), $"{unit} {period} exact ({diff})");
+            }
+        }
+        output.WriteLine($"every level exact {(DateTime.UtcNow - started).TotalSeconds:F1} s after the burst");
+        await run.StopAsync();
+        Assert.False(run.DatabaseRunning());
+        Directory.Delete(data, recursive: true);
+    }
+}
