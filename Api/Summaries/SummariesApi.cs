@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Rectification.Api.Auth;
-using Rectification.Api.Cases;
 using Rectification.Api.Setup;
 using Rectification.Areas;
 using Rectification.Cases;

@@ -10,20 +10,6 @@ using Rectification.Units;
 
 namespace Rectification.Areas;
 
-/// <summary>Durable duties of an area unit: a township's half-monthly progress reports.</summary>
-[GenerateSerializer, Alias("AreaDutiesState")]
-public sealed class AreaDutiesState
-{
-    [Id(0)] public Dictionary<string, TownshipProgress> Progress { get; set; } = [];
-}
-
-/// <summary>The latest digest of each child. Persisted lazily: it can always be rebuilt from the children.</summary>
-[GenerateSerializer, Alias("AreaRollupState")]
-public sealed class AreaRollupState
-{
-    [Id(0)] public Dictionary<string, Digest> Children { get; set; } = [];
-}
-
 /// <summary>
 /// One grain class for all four levels above the village; the level comes from the registry. It merges
 /// its children's versioned digests from its stream, publishes its own sum upward on a short coalescing
@@ -180,34 +166,6 @@ public sealed partial class AreaGrain(
     }
 
     private DateOnly Today => policy.Value.LocalDate(clock.GetUtcNow());
-
-    public async Task<ProgressResult> SubmitProgressAsync(ProgressInput input, Actor actor)
-    {
-        if (_node is not { Level: UnitLevel.Township })
-        {
-            return new ProgressResult(CaseOutcome.NotFound, Detail: $"{Code} is not a township.");
-        }
-        var key = input.HalfMonth.ToString();
-        var previous = duties.State.Progress.GetValueOrDefault(key);
-        var result = ProgressRules.Decide(Code, previous, input, actor, clock.GetUtcNow(), policy.Value);
-        if (result.Outcome != CaseOutcome.Accepted) return result;
-
-        duties.State.Progress[key] = result.Progress!;
-        try
-        {
-            await duties.WriteStateAsync();
-        }
-        catch
-        {
-            if (previous is null) duties.State.Progress.Remove(key);
-            else duties.State.Progress[key] = previous;
-            throw;
-        }
-        return result;
-    }
-
-    public Task<TownshipProgress?> GetProgressAsync(Period halfMonth) =>
-        Task.FromResult(duties.State.Progress.GetValueOrDefault(halfMonth.ToString()));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing the roll-up of {Code} failed; will retry")]
     private static partial void LogPublishFailed(ILogger logger, Exception ex, string code);

@@ -74,6 +74,20 @@ public sealed partial class VillageGrain(
         {
             return new CaseResult(CaseOutcome.NotFound, Detail: $"{code} is not a grassroots organization in the registry.");
         }
+        var result = await TryExecuteAsync(code, command, actor, conditions);
+        if (result.Outcome is CaseOutcome.Conflict or CaseOutcome.PreconditionFailed)
+        {
+            // During a membership change a brief duplicate activation may have moved the case on (and
+            // recorded this very Idempotency-Key). Never refuse on stale memory: re-read, decide again.
+            var etag = store.Etag;
+            await store.ReadStateAsync();
+            if (store.Etag != etag) result = await TryExecuteAsync(code, command, actor, conditions);
+        }
+        return result;
+    }
+
+    private async Task<CaseResult> TryExecuteAsync(string code, CaseCommand command, Actor actor, CommandConditions conditions)
+    {
         var before = store.State with { Code = code };
 
         if (conditions.IdempotencyKey is { } key)

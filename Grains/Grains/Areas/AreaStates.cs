@@ -1,0 +1,17 @@
+using Rectification.Rollup;
+
+namespace Rectification.Areas;
+
+/// <summary>Durable duties of an area unit: a township's half-monthly progress reports.</summary>
+[GenerateSerializer, Alias("AreaDutiesState")]
+public sealed class AreaDutiesState
+{
+    [Id(0)] public Dictionary<string, TownshipProgress> Progress { get; set; } = [];
+}
+
+/// <summary>The latest digest of each child. Persisted lazily: it can always be rebuilt from the children.</summary>
+[GenerateSerializer, Alias("AreaRollupState")]
+public sealed class AreaRollupState
+{
+    [Id(0)] public Dictionary<string, Digest> Children { get; set; } = [];
+}
