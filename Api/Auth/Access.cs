@@ -30,4 +30,15 @@ public sealed class Access(UnitRegistry registry, IHttpContextAccessor http)
         }
         return (node, null);
     }
+
+    /// <summary>The same check for a case: the unit must also be a grassroots organization (else 404).</summary>
+    public async Task<(UnitRegistry.Node? Node, IResult? Denied)> CheckCaseAsync(string code, Role minimum = Role.Viewer)
+    {
+        var (node, denied) = await CheckAsync(code, minimum);
+        if (denied is null && node!.Level != UnitLevel.Village)
+        {
+            return (null, Problems.NotFound($"{code} is a {node.Level.ToWire()}, not a grassroots organization."));
+        }
+        return (node, denied);
+    }
 }

@@ -19,9 +19,8 @@ public sealed class CaseCommandRunner(Access access, UnitRegistry registry, Crit
 {
     public async Task<IResult> RunAsync(HttpContext http, string code, CaseCommand command)
     {
-        var (node, denied) = await access.CheckAsync(code, Role.Reporter);
+        var (_, denied) = await access.CheckCaseAsync(code, Role.Reporter);
         if (denied is not null) return denied;
-        if (node!.Level != UnitLevel.Village) return Problems.NotFound($"{code} is a {node.Level.ToWire()}, not a grassroots organization.");
 
         var unknown = await UnknownCriteriaAsync(command);
         if (unknown is not null) return unknown;

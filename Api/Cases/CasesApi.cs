@@ -39,19 +39,17 @@ public static class CasesApi
 
     private static async Task<IResult> GetCase(string code, HttpContext http, Access access, IGrainFactory grains)
     {
-        var (node, denied) = await access.CheckAsync(code);
+        var (node, denied) = await access.CheckCaseAsync(code);
         if (denied is not null) return denied;
-        if (node!.Level != UnitLevel.Village) return Problems.NotFound($"{code} is a {node.Level.ToWire()}, not a grassroots organization.");
         var state = await grains.GetGrain<IVillageGrain>(code).GetAsync();
         http.Response.Headers.ETag = $"\"{state.Version}\"";
-        return TypedResults.Ok(state.ToDto(node.Name));
+        return TypedResults.Ok(state.ToDto(node!.Name));
     }
 
     private static async Task<IResult> GetHistory(string code, int? limit, string? cursor, Access access, IGrainFactory grains)
     {
-        var (node, denied) = await access.CheckAsync(code);
+        var (node, denied) = await access.CheckCaseAsync(code);
         if (denied is not null) return denied;
-        if (node!.Level != UnitLevel.Village) return Problems.NotFound($"{code} is a {node.Level.ToWire()}, not a grassroots organization.");
         if (!Paging.TryParse(limit, cursor, out var paging, out var bad)) return bad!;
         var after = int.TryParse(paging.After, out var v) ? v : 0;
         var state = await grains.GetGrain<IVillageGrain>(code).GetAsync();
