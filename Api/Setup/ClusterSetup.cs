@@ -33,6 +33,11 @@ public static class ClusterSetup
                 o.ClusterId = Names.ClusterId;
                 o.ServiceId = Names.ServiceId;
             });
+            // Orleans 10.4 lets a request that went through a gateway whose silo then died wait the whole
+            // response timeout (dotnet/orleans#10165). Our calls take milliseconds, so a shorter timeout
+            // turns that hang into a prompt 503 the portal retries.
+            client.Configure<ClientMessagingOptions>(o =>
+                o.ResponseTimeout = TimeSpan.FromSeconds(builder.Configuration.GetValue("Orleans:ResponseTimeoutSeconds", 10)));
             client.UseAdoNetClustering(options => options.Configure<NpgsqlDataSource>((o, db) =>
             {
                 o.Invariant = Names.Invariant;

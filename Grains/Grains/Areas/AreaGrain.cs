@@ -121,11 +121,16 @@ public sealed partial class AreaGrain(
         }
         else
         {
-            foreach (var child in children)
+            // Children are asked in parallel (a deep reconcile of the region reaches 1,225 townships);
+            // their answers are merged one by one, as this grain's turn-based state requires.
+            var digests = await Task.WhenAll(children.Select(async child =>
             {
                 var grain = GrainFactory.GetGrain<IAreaGrain>(child);
                 if (deep) await grain.ReconcileAsync(deep: true);
-                var digest = await grain.GetDigestAsync();
+                return (child, digest: await grain.GetDigestAsync());
+            }));
+            foreach (var (child, digest) in digests)
+            {
                 if (digest.Version > 0) await MergeAsync(child, digest);
             }
         }

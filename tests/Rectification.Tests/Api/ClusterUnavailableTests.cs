@@ -1,0 +1,64 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Orleans.Runtime;
+using Rectification.Api.Setup;
+
+namespace Rectification.Tests.Api;
+
+/// <summary>
+/// Failures while the cluster heals answer 503 with Retry-After, so portals retry them; anything
+/// else is left to the generic 500. (The scaled end-to-end test sees these 503s around a real kill.)
+/// </summary>
+public sealed class ClusterUnavailableTests
+{
+    public static TheoryData<Exception> Transient() => new()
+    {
+        new SiloUnavailableException("gone"),
+        new TimeoutException("Response did not arrive on time"),
+        new Orleans.Runtime.Messaging.ConnectionFailedException("Unable to connect to endpoint"),
+        new AggregateException(new TimeoutException("a"), new SiloUnavailableException("b")),
+        new InvalidOperationException("wrapper", new GatewayTooBusyException()),
+    };
+
+    [Theory]
+    [MemberData(nameof(Transient))]
+    public async Task Transient_cluster_failures_answer_503_with_retry_after(Exception error)
+    {
+        var (handled, http) = await HandleAsync(error, "POST");
+        Assert.True(handled);
+        Assert.Equal(503, http.Response.StatusCode);
+        Assert.Equal("1", http.Response.Headers.RetryAfter.ToString());
+        var problem = await ReadBodyAsync(http);
+        Assert.Equal(503, problem.GetProperty("status").GetInt32());
+        Assert.Contains("Idempotency-Key", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Other_failures_are_not_dressed_up_as_transient()
+    {
+        var (handled, http) = await HandleAsync(new InvalidOperationException("a bug"), "GET");
+        Assert.False(handled);
+        Assert.NotEqual(503, http.Response.StatusCode);
+        Assert.Equal(0, http.Response.Body.Length);
+    }
+
+    private static async Task<(bool, HttpContext)> HandleAsync(Exception error, string method)
+    {
+        var services = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider();
+        var http = new DefaultHttpContext { RequestServices = services };
+        http.Request.Method = method;
+        http.Request.Path = "/api/v1/cases/150102001001/findings";
+        http.Response.Body = new MemoryStream();
+        var handler = new ClusterUnavailableHandler(services.GetRequiredService<Microsoft.AspNetCore.Http.IProblemDetailsService>(),
+            NullLogger<ClusterUnavailableHandler>.Instance);
+        return (await handler.TryHandleAsync(http, error, CancellationToken.None), http);
+    }
+
+    private static async Task<JsonElement> ReadBodyAsync(HttpContext http)
+    {
+        http.Response.Body.Position = 0;
+        return (await JsonDocument.ParseAsync(http.Response.Body)).RootElement;
+    }
+}
