@@ -46,15 +46,18 @@ fi
 
 port_free "$api_port" || { echo "Port $api_port is in use (set RECT_API_PORT)" >&2; exit 1; }
 
-pids=()
+# Child processes by name (silo, silo-2, ..., api): run.sh supervises them like an orchestrator would.
+declare -A pid_of=() started_at=() quick_deaths=()
 cleanup() {
   trap - INT TERM EXIT
   echo "Stopping..." >&2
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  for pid in "${pid_of[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pid_of[@]}"; do wait "$pid" 2>/dev/null || true; done
   RECT_PG_DIR="$data/pg" deploy/pg.sh stop
+  exit "${1:-0}"
 }
-trap cleanup INT TERM EXIT
+trap 'cleanup 0' INT TERM
+trap 'cleanup $?' EXIT
 
 RECT_PG_DIR="$data/pg" deploy/pg.sh start
 export ConnectionStrings__Rectification
@@ -84,10 +87,18 @@ start_silo() {
   [ "$n" = 1 ] && http_port=${RECT_SILO_HTTP_PORT:-$http_port}
   Orleans__SiloPort=$silo_port Orleans__GatewayPort=$gateway_port Urls="http://127.0.0.1:$http_port" \
     dotnet "Silo/bin/$config/net10.0/Rectification.Silo.dll" --contentRoot "$repo/Silo/bin/$config/net10.0" \
-    >"$data/logs/silo$suffix.log" 2>&1 &
-  pids+=($!)
+    >>"$data/logs/silo$suffix.log" 2>&1 &
+  pid_of[silo$suffix]=$!
+  started_at[silo$suffix]=$SECONDS
   echo $! > "$data/silo$suffix.pid"
   started_http=$http_port
+}
+start_api() {
+  Auth__SigningKey=$(cat "$data/signing.key") Auth__DevTokens=true Urls="http://127.0.0.1:$api_port" \
+    dotnet "Api/bin/$config/net10.0/Rectification.Api.dll" --contentRoot "$repo/Api/bin/$config/net10.0" >>"$data/logs/api.log" 2>&1 &
+  pid_of[api]=$!
+  started_at[api]=$SECONDS
+  echo $! > "$data/api.pid"
 }
 
 wait_ready() {
@@ -99,19 +110,18 @@ wait_ready() {
   done
   echo "$name not ready after 90 s; see $data/logs/$name.log" >&2; exit 1
 }
+for name in silo api; do : >"$data/logs/$name.log"; done
 start_silo 1
 silo_http=$started_http
-wait_ready "http://127.0.0.1:$silo_http/health/ready" silo "${pids[0]}"
+wait_ready "http://127.0.0.1:$silo_http/health/ready" silo "${pid_of[silo]}"
 for n in $(seq 2 "$silos"); do
+  : >"$data/logs/silo-$n.log"
   start_silo "$n"
-  wait_ready "http://127.0.0.1:$started_http/health/ready" "silo-$n" "${pids[-1]}"
+  wait_ready "http://127.0.0.1:$started_http/health/ready" "silo-$n" "${pid_of[silo-$n]}"
 done
 
-Auth__SigningKey=$(cat "$data/signing.key") Auth__DevTokens=true Urls="http://127.0.0.1:$api_port" \
-  dotnet "Api/bin/$config/net10.0/Rectification.Api.dll" --contentRoot "$repo/Api/bin/$config/net10.0" >"$data/logs/api.log" 2>&1 &
-pids+=($!)
-echo $! > "$data/api.pid"
-wait_ready "http://127.0.0.1:$api_port/health/ready" api "${pids[-1]}"
+start_api
+wait_ready "http://127.0.0.1:$api_port/health/ready" api "${pid_of[api]}"
 
 api="http://127.0.0.1:$api_port"
 token=$(curl -fsS -X POST "$api/api/v1/dev/tokens" -H 'Content-Type: application/json' \
@@ -129,16 +139,25 @@ Ready.
 Press Ctrl-C to stop.
 EOF
 
-# Stay up until told to stop, the API exits or the first silo exits. In a scaled run another silo
-# may die: the cluster carries on without it (its grains reactivate on the survivors).
-api_pid=${pids[-1]}
-first_silo=${pids[0]}
+# Stay up until told to stop. A silo or the API that dies (a crash, kill -9) is started again on the
+# same ports, as an orchestrator would: a silo back on its old endpoint supersedes its dead
+# predecessor in the membership table, and its grains reactivate from PostgreSQL. A process that
+# keeps dying within seconds of its start is given up on, and everything stops.
 while true; do
-  wait -n "${pids[@]}" || true
-  if ! kill -0 "$api_pid" 2>/dev/null || ! kill -0 "$first_silo" 2>/dev/null; then break; fi
-  alive=()
-  for pid in "${pids[@]}"; do
-    if kill -0 "$pid" 2>/dev/null; then alive+=("$pid"); else echo "Silo process $pid exited; the cluster carries on." >&2; fi
+  dead=""
+  wait -n -p dead "${pid_of[@]}" || true
+  for name in "${!pid_of[@]}"; do
+    [ "${pid_of[$name]}" = "$dead" ] || continue
+    if (( SECONDS - started_at[$name] < 20 )); then quick_deaths[$name]=$(( ${quick_deaths[$name]:-0} + 1 )); else quick_deaths[$name]=0; fi
+    if (( quick_deaths[$name] >= 3 )); then
+      echo "$name keeps exiting right after its start; see $data/logs/$name.log" >&2
+      exit 1
+    fi
+    echo "$name (pid $dead) exited; starting it again." >&2
+    case "$name" in
+      api) start_api ;;
+      silo) start_silo 1 ;;
+      silo-*) start_silo "${name#silo-}" ;;
+    esac
   done
-  pids=("${alive[@]}")
 done

@@ -59,8 +59,8 @@ public sealed class RunScript : IAsyncDisposable
 
     public int SiloPid => Pid("silo");
 
-    /// <summary>The process id run.sh recorded for a silo: "silo", "silo-2", ...</summary>
-    public int Pid(string name) => int.Parse(File.ReadAllText(Path.Combine(DataDir, $"{name}.pid")).Trim());
+    /// <summary>The process id run.sh recorded for a silo ("silo", "silo-2", ...) or "api"; 0 while it is being rewritten.</summary>
+    public int Pid(string name) => int.TryParse(File.ReadAllText(Path.Combine(DataDir, $"{name}.pid")).Trim(), out var pid) ? pid : 0;
 
     /// <summary>What Ctrl-C does: ask run.sh to stop, and wait until it has.</summary>
     public async Task StopAsync()

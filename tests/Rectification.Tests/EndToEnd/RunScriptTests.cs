@@ -51,9 +51,15 @@ public sealed class RunScriptTests
             Assert.Equal(HttpStatusCode.OK, (await reviewer.Post($"/api/v1/cases/{village}/relapse", new { criteria = new[] { "C5" }, reason = "no meetings" })).Status);
             Assert.Equal(HttpStatusCode.Conflict, (await reviewer.Post($"/api/v1/cases/{village}/relapse", new { criteria = new[] { "C5" }, reason = "twice" })).Status);
 
-            // Kill the silo process outright: run.sh notices, stops the API and PostgreSQL.
-            RunScript.Signal(run.SiloPid, "KILL");
-            await run.WaitForExitAsync();
+            // Kill the silo process outright: run.sh starts it again on the same ports, and the case is intact.
+            var killed = run.SiloPid;
+            RunScript.Signal(killed, "KILL");
+            await Eventually.Until(() => Task.FromResult(run.SiloPid), pid => pid != killed && pid != 0, TimeSpan.FromSeconds(30), "run.sh to start the silo again");
+            var (_, afterKill, _) = await Eventually.Until(() => reporter.Get($"/api/v1/cases/{village}"), r => r.Status == HttpStatusCode.OK,
+                TimeSpan.FromSeconds(90), "the case to be served again after the kill");
+            Assert.Equal(10, (int)afterKill!["version"]!);
+            Assert.Contains("silo (pid", run.Output);
+            await run.StopAsync();
             Assert.False(run.DatabaseRunning(), run.Output);
         }
 

@@ -83,6 +83,7 @@ public sealed class ScaledRunTests(ITestOutputHelper output)
             }
         });
         Assert.True(killed);
+        Assert.Contains("silo-2 (pid", run.Output);
         output.WriteLine($"{villages.Length * phases.Length} writes acknowledged, {retries} retries around the kill, longest wait for one write {longestOutage.TotalSeconds:F1} s");
 
         var township = rows.First(r => r.Code == villages[0]).ParentCode!;
