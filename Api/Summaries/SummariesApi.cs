@@ -37,18 +37,41 @@ public static class SummariesApi
         if (denied is not null) return denied;
         if (node!.Level == UnitLevel.Village) return Problems.NotFound($"{code} is a grassroots organization; it has no children.");
         if (!TryPeriod(period, "period", out var p, out var bad)) return bad!;
-        var children = await grains.GetGrain<IAreaGrain>(code).GetChildSummariesAsync(p);
-        IEnumerable<SummaryResult> ordered = children;
+        var children = (await grains.GetGrain<IAreaGrain>(code).GetChildSummariesAsync(p)).Select(SummaryJson.Build).ToList();
         if (!string.IsNullOrEmpty(sort))
         {
+            // Any number in the summary's shape ranks: counts, yuan, rates, shares. Ties and nulls go by code.
             var descending = sort.StartsWith('-');
-            var figure = sort.TrimStart('-', '+');
-            if (figure.Length == 0 || figure.Length > 100) return Problems.Validation("sort", "A figure name such as cases.active or -reports.missing.");
-            ordered = descending
-                ? children.OrderByDescending(c => c.Figures.GetValueOrDefault(figure)).ThenBy(c => c.Unit, StringComparer.Ordinal)
-                : children.OrderBy(c => c.Figures.GetValueOrDefault(figure)).ThenBy(c => c.Unit, StringComparer.Ordinal);
+            var path = sort.TrimStart('-', '+').Split('.');
+            var template = SummaryJson.Build(new SummaryResult(code, p.ToString(), default, 0, []));
+            if (path.Length > 6 || !children.Prepend(template).Any(c => IsNumberAt(c, path, out _)))
+            {
+                return Problems.Validation("sort", $"'{sort.TrimStart('-', '+')}' is not a figure of the summary; use a name such as cases.active, -reports.missing or reports.timelinessPercent.");
+            }
+            decimal? Key(JsonObject c) => IsNumberAt(c, path, out var v) ? v : null;
+            children = (descending
+                ? children.OrderBy(c => Key(c) is null).ThenByDescending(Key)
+                : children.OrderBy(c => Key(c) is null).ThenBy(Key))
+                .ThenBy(c => (string?)c["unit"], StringComparer.Ordinal).ToList();
         }
-        return TypedResults.Ok(new { unit = code, period = p.ToString(), sort, items = ordered.Select(SummaryJson.Build).ToList() });
+        return TypedResults.Ok(new { unit = code, period = p.ToString(), sort, items = children });
+    }
+
+    /// <summary>True when the dotted path names a number (or a rate that is null for now) in a summary.</summary>
+    private static bool IsNumberAt(JsonObject summary, string[] path, out decimal? value)
+    {
+        value = null;
+        JsonNode? node = summary;
+        foreach (var part in path)
+        {
+            if (node is not JsonObject o || !o.TryGetPropertyValue(part, out node)) return false;
+        }
+        if (node is null) return true;
+        if (node is not JsonValue v) return false;
+        if (v.TryGetValue<long>(out var whole)) value = whole;
+        else if (v.TryGetValue<decimal>(out var exact)) value = exact;
+        else return false;
+        return true;
     }
 
     private static async Task<IResult> GetSeries(string code, string? from, string? to, Access access, IGrainFactory grains)

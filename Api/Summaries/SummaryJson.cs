@@ -6,7 +6,8 @@ namespace Rectification.Api.Summaries;
 /// <summary>
 /// Turns flat figures (<c>cases.byStatus.open</c>) into the nested shape portals bind to, with every
 /// documented field present (zero when nothing counted) and the derived ones: yuan, average score,
-/// and each criterion's and lagging category's share of all organizations and of rural ones.
+/// report completeness and timeliness, and each criterion's and lagging category's share of all
+/// organizations and of rural ones. A share with nothing to divide by is null, not zero.
 /// </summary>
 public static class SummaryJson
 {
@@ -45,6 +46,12 @@ public static class SummaryJson
         Put(root, "support.fundsYuan", Get("support.fundsFen") / 100m);
         var count = Get("evaluations.count");
         Put(root, "evaluations.averageScore", count == 0 ? null : Math.Round((decimal)Get("evaluations.scoreSum") / count, 2));
+
+        // Completeness: the share of the reports owed so far that are in; timeliness: of those in, the share on time.
+        var due = Get("reports.due");
+        Put(root, "reports.completenessPercent", Percent(due - Get("reports.missing") - Get("reports.pending"), due));
+        var submitted = Get("reports.onTime") + Get("reports.late");
+        Put(root, "reports.timelinessPercent", Percent(Get("reports.onTime"), submitted));
 
         var total = Get("organizations.total");
         var rural = Get("organizations.rural");

@@ -9,6 +9,8 @@ public static class Names
 
     /// <summary>Grain storage for cases (village grains): the acknowledgement path.</summary>
     public const string CaseStorage = "cases";
+    /// <summary>The village grain's persistent state name: <c>graintypestring</c> of its stored row.</summary>
+    public const string CaseState = "case";
     /// <summary>Grain storage for area grains and township duties.</summary>
     public const string AreaStorage = "areas";
 

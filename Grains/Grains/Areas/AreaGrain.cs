@@ -111,8 +111,8 @@ public sealed partial class AreaGrain(
         var children = await registry.ChildrenAsync(Code);
         if (_node?.Level == UnitLevel.Township)
         {
-            // Village versions come from the read model in one query; only villages that differ are asked.
-            var versions = await ReadModelVersionsAsync(children);
+            // Village versions come from their stored states in one query; only villages that differ are asked.
+            var versions = await StoredVersionsAsync(children);
             foreach (var (village, version) in versions)
             {
                 if (rollup.State.Children.GetValueOrDefault(village)?.Version >= version) continue;
@@ -137,10 +137,16 @@ public sealed partial class AreaGrain(
         return Version;
     }
 
-    private async Task<List<(string Code, int Version)>> ReadModelVersionsAsync(IReadOnlyList<string> villages)
+    /// <summary>
+    /// The version of each village's stored case (deploy/sql/007: kept by a trigger in the same
+    /// transaction as the grain write). Not the read model, whose rows can lag behind when a silo dies
+    /// before its batch writer flushed, and which a village only repairs when it next activates (which
+    /// the fetch that follows this lookup then causes).
+    /// </summary>
+    private async Task<List<(string Code, int Version)>> StoredVersionsAsync(IReadOnlyList<string> villages)
     {
         var result = new List<(string, int)>();
-        await using var cmd = db.CreateCommand("SELECT code, version FROM cases WHERE code = ANY($1)");
+        await using var cmd = db.CreateCommand("SELECT code, version FROM case_versions WHERE code = ANY($1)");
         cmd.Parameters.AddWithValue(villages.ToArray());
         await using var reader = await cmd.ExecuteReaderAsync();
         while (await reader.ReadAsync()) result.Add((reader.GetString(0), reader.GetInt32(1)));

@@ -14,7 +14,7 @@ namespace Rectification.Villages;
 /// its digest to the township. The caller hears "accepted" only after the state write has committed.
 /// </summary>
 public sealed partial class VillageGrain(
-    [PersistentState("case", Names.CaseStorage)] IPersistentState<CaseState> store,
+    [PersistentState(Names.CaseState, Names.CaseStorage)] IPersistentState<CaseState> store,
     CaseProjection projection,
     UnitRegistry registry,
     ReportingClock clock,

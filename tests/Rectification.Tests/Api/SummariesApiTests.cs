@@ -39,6 +39,13 @@ public sealed class SummariesApiTests(ApiFixture fx)
         var (_, ranking, _) = await viewer.Get($"/api/v1/units/{League}/summary/children?period={period}&sort=-cases.active");
         var items = ranking!["items"]!.AsArray();
         Assert.Equal(Banner, (string?)items[0]!["unit"]);
+        // Derived figures rank too: shares, rates (null ones last in either direction).
+        (_, ranking, _) = await viewer.Get($"/api/v1/units/{League}/summary/children?period={period}&sort=-shares.byLaggingCategory.L2.ofOrganizations");
+        Assert.Equal(Banner, (string?)ranking!["items"]![0]!["unit"]);
+        (_, ranking, _) = await viewer.Get($"/api/v1/units/{League}/summary/children?period={period}&sort=reports.completenessPercent");
+        var rates = ranking!["items"]!.AsArray().Select(i => (decimal?)i!["reports"]!["completenessPercent"]).ToList();
+        Assert.Equal(rates.Where(r => r is not null).Order().Concat(rates.Where(r => r is null)), rates);
+        Assert.NotNull(body["reports"]!["completenessPercent"]);
         var (_, series, _) = await viewer.Get($"/api/v1/units/{Banner}/summary/series?from=2026-01&to=2026-12");
         Assert.Equal(12, series!["items"]!.AsArray().Count);
         var (_, villageSummary, _) = await viewer.Get($"/api/v1/units/{village}/summary?period={period}");
@@ -55,6 +62,10 @@ public sealed class SummariesApiTests(ApiFixture fx)
         Assert.Equal(HttpStatusCode.BadRequest, (await viewer.Get($"/api/v1/units/{Region}/summary")).Status);
         Assert.Equal(HttpStatusCode.BadRequest, (await viewer.Get($"/api/v1/units/{Region}/summary/series?from=2026-01&to=2026-Q4")).Status);
         Assert.Equal(HttpStatusCode.BadRequest, (await viewer.Get($"/api/v1/units/{Region}/summary/series?from=2020-01&to=2026-12")).Status);
+        var (unknownSort, problem, _) = await viewer.Get($"/api/v1/units/{Region}/summary/children?period=2026-10&sort=-cases.actve");
+        Assert.Equal(HttpStatusCode.BadRequest, unknownSort);
+        Assert.NotNull(problem!["errors"]!["sort"]);
+        Assert.Equal(HttpStatusCode.BadRequest, (await viewer.Get($"/api/v1/units/{Region}/summary/children?period=2026-10&sort=cases")).Status);
         Assert.Equal(HttpStatusCode.Forbidden, (await fx.Client(Banner, Role.Viewer).Get($"/api/v1/units/{League}/summary?period=2026-10")).Status);
         Assert.Equal(HttpStatusCode.Forbidden, (await fx.Client(Region, Role.Reviewer).Post($"/api/v1/units/{Region}/summary/reconcile")).Status);
         var (status, body, _) = await fx.Client(Region, Role.Admin).Post($"/api/v1/units/{League}/summary/reconcile");

@@ -107,6 +107,41 @@ public sealed class RollupGrainTests(ClusterFixture fx, ITestOutputHelper output
         await fx.Cluster.StartAdditionalSiloAsync();
     }
 
+    [Fact]
+    public async Task A_write_whose_snapshot_and_read_model_row_died_with_its_silo_is_still_counted()
+    {
+        // A township of a league no other test of this cluster touches.
+        var township = Rows.First(r => r.Level == UnitLevel.Township && r.Code.StartsWith("1505")).Code;
+        var village = Rows.First(r => r.ParentCode == township).Code;
+        var units = new[] { township, township[..6] + "000000", "150500000000" };
+        fx.Clock.Set(new DateTimeOffset(2026, 11, 20, 3, 0, 0, TimeSpan.Zero));
+        foreach (var (c, a) in ToOpen("C4"))
+            Assert.Equal(CaseOutcome.Accepted, (await fx.Client.GetGrain<IVillageGrain>(village).ExecuteAsync(c, a, new CommandConditions())).Outcome);
+        await ConvergeAsync(units, TimeSpan.FromSeconds(20));
+        await Eventually.Until(() => fx.Db.ScalarAsync<int>("SELECT version FROM cases WHERE code = $1", village), v => v == 4, what: "read model");
+
+        // A silo commits the next write (the four ones assigned) and dies before it publishes the
+        // village's snapshot or projects the read model: only the stored state knows.
+        var grain = fx.Client.GetGrain<IVillageGrain>(village);
+        await fx.Cluster.DeactivateAsync(grain);
+        await fx.Cluster.WaitForDeactivationAsync(grain);
+        var stored = (await StoredCases.LoadAsync(fx.Db))[village];
+        var assign = new SetAssignment(new Assignment("leader", "group", new HelpingDepartment("dept", DepartmentType.PartyMass), new FirstSecretary("fs", new DateOnly(2026, 9, 1))));
+        var next = Assert.IsType<Villages.Accepted>(Villages.CaseRules.Decide(stored, assign, TownshipReporter, fx.Clock.GetUtcNow(), new DuePolicy())).State;
+        var storedVersion = await fx.Db.ScalarAsync<int>(
+            "UPDATE orleansstorage SET payloadbinary = convert_to($1, 'UTF8'), version = version + 1 WHERE graintypestring = 'case' AND convert_from(payloadbinary, 'UTF8')::jsonb->>'Code' = $2 RETURNING version",
+            System.Text.Json.JsonSerializer.Serialize(next), village);
+        Assert.Equal(5, storedVersion);
+        Assert.Equal(5, await fx.Db.ScalarAsync<int>("SELECT version FROM case_versions WHERE code = $1", village));
+
+        // The township's periodic reconciliation reads the stored versions, fetches the village's digest
+        // (activating it, which also repairs its read-model row), and every level above follows.
+        var took = await ConvergeAsync(units, TimeSpan.FromSeconds(20));
+        output.WriteLine($"healed {took.TotalSeconds:F1} s after the lost write");
+        Assert.Equal(1, (await Summary(township, Period.Parse("2026-11"))).Figures["fourOnes.covered"]);
+        await Eventually.Until(() => fx.Db.ScalarAsync<int>("SELECT version FROM cases WHERE code = $1", village), v => v == 5, what: "read model repaired");
+    }
+
     private static (CaseCommand, Actor) RandomCommand(Random rnd, int step)
     {
         string[] pool = ["C1", "C2", "C3", "C4", "C5", "C6", "F1", "F2", "F3", "F4"];

@@ -35,7 +35,9 @@ public class ClusterFixture : IAsyncLifetime
             });
         });
         // The test client can publish snapshots itself (duplicates, reordering).
-        builder.ConfigureClient(client => client.AddMemoryStreams(Names.RollupStreams));
+        // Like the API, the client does not wait 30 s for a call stranded on a killed silo (dotnet/orleans#10165).
+        builder.ConfigureClient(client => client.AddMemoryStreams(Names.RollupStreams)
+            .Configure<Orleans.Configuration.ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10)));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
