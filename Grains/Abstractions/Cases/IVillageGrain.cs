@@ -17,6 +17,10 @@ public interface IVillageGrain : IGrainWithStringKey
     [Alias("GetDigest"), Orleans.Concurrency.ReadOnly]
     Task<Rollup.Digest> GetDigestAsync();
 
+    /// <summary>Re-projects the read model and re-publishes the digest if the read model is behind the stored case.</summary>
+    [Alias("RepairReadModel")]
+    Task RepairReadModelAsync();
+
     [Alias("GetSummary"), Orleans.Concurrency.ReadOnly]
     Task<Rollup.SummaryResult> GetSummaryAsync(Periods.Period period);
 }

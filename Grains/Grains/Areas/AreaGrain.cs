@@ -112,11 +112,15 @@ public sealed partial class AreaGrain(
         if (_node?.Level == UnitLevel.Township)
         {
             // Village versions come from their stored states in one query; only villages that differ are asked.
-            var versions = await StoredVersionsAsync(children);
-            foreach (var (village, version) in versions)
+            foreach (var (village, stored, projected) in await StoredVersionsAsync(children))
             {
-                if (rollup.State.Children.GetValueOrDefault(village)?.Version >= version) continue;
-                await MergeAsync(village, await GrainFactory.GetGrain<IVillageGrain>(village).GetDigestAsync());
+                var grain = GrainFactory.GetGrain<IVillageGrain>(village);
+                if ((rollup.State.Children.GetValueOrDefault(village)?.Version ?? 0) < stored)
+                {
+                    await MergeAsync(village, await grain.GetDigestAsync());
+                }
+                // A read-model row behind its stored case (a projection lost with a silo, or dropped): repair it.
+                if (projected < stored) await grain.RepairReadModelAsync();
             }
         }
         else
@@ -140,16 +144,16 @@ public sealed partial class AreaGrain(
     /// <summary>
     /// The version of each village's stored case (deploy/sql/007: kept by a trigger in the same
     /// transaction as the grain write). Not the read model, whose rows can lag behind when a silo dies
-    /// before its batch writer flushed, and which a village only repairs when it next activates (which
-    /// the fetch that follows this lookup then causes).
+    /// before its batch writer flushed. With it comes the read model's version, to repair rows behind.
     /// </summary>
-    private async Task<List<(string Code, int Version)>> StoredVersionsAsync(IReadOnlyList<string> villages)
+    private async Task<List<(string Code, int Stored, int Projected)>> StoredVersionsAsync(IReadOnlyList<string> villages)
     {
-        var result = new List<(string, int)>();
-        await using var cmd = db.CreateCommand("SELECT code, version FROM case_versions WHERE code = ANY($1)");
+        var result = new List<(string, int, int)>();
+        await using var cmd = db.CreateCommand(
+            "SELECT v.code, v.version, coalesce(c.version, 0) FROM case_versions v LEFT JOIN cases c USING (code) WHERE v.code = ANY($1)");
         cmd.Parameters.AddWithValue(villages.ToArray());
         await using var reader = await cmd.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) result.Add((reader.GetString(0), reader.GetInt32(1)));
+        while (await reader.ReadAsync()) result.Add((reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2)));
         return result;
     }
 

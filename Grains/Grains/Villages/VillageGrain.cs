@@ -22,10 +22,14 @@ public sealed partial class VillageGrain(
     ILogger<VillageGrain> log) : Grain, IVillageGrain
 {
     private const int IdempotencyMemory = 100;
-    public override async Task OnActivateAsync(CancellationToken ct)
+    // A silo that died between a state write and its projection leaves the read model behind: catch up.
+    public override Task OnActivateAsync(CancellationToken ct) => RepairReadModelAsync(ct);
+
+    public Task RepairReadModelAsync() => RepairReadModelAsync(CancellationToken.None);
+
+    private async Task RepairReadModelAsync(CancellationToken ct)
     {
         if (store.State.Version == 0) return;
-        // A silo that died between a state write and its projection leaves the read model behind: catch up.
         var projected = await projection.ProjectedVersionAsync(this.GetPrimaryKeyString(), ct);
         if (projected < store.State.Version)
         {
