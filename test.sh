@@ -19,5 +19,7 @@ export RECT_TEST_PG
 RECT_TEST_PG="$(deploy/pg.sh url)"
 
 dotnet build Grains.sln -c Release -nologo -v q -clp:ErrorsOnly
+# A test that hangs is killed after 10 minutes and named, instead of running into CI's own limit.
 dotnet test tests/Rectification.Tests/Rectification.Tests.csproj -c Release --no-build -nologo \
+  --blame-hang-timeout 600s --blame-hang-dump-type none \
   --logger "console;verbosity=normal" "$@"

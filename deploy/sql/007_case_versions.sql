@@ -4,8 +4,9 @@
 -- village only repairs its row when it next activates. Keyed by our own code, not by Orleans' encoding
 -- of grain keys.
 CREATE TABLE case_versions (
-    code    varchar(12) PRIMARY KEY,
-    version integer     NOT NULL
+    code       varchar(12) PRIMARY KEY,
+    version    integer     NOT NULL,
+    written_at timestamptz NOT NULL DEFAULT now()
 ) WITH (fillfactor = 50);
 
 -- Room on each page, so that rewriting a row in place (a heap-only update: no new index entries)
@@ -19,8 +20,8 @@ BEGIN
     IF NEW.payloadbinary IS NULL THEN RETURN NULL; END IF;
     doc := convert_from(NEW.payloadbinary, 'UTF8')::jsonb;
     IF doc ->> 'Code' IS NULL OR doc ->> 'Version' IS NULL THEN RETURN NULL; END IF;
-    INSERT INTO case_versions (code, version) VALUES (doc ->> 'Code', (doc ->> 'Version')::integer)
-    ON CONFLICT (code) DO UPDATE SET version = excluded.version;
+    INSERT INTO case_versions (code, version, written_at) VALUES (doc ->> 'Code', (doc ->> 'Version')::integer, now())
+    ON CONFLICT (code) DO UPDATE SET version = excluded.version, written_at = excluded.written_at;
     RETURN NULL;
 END
 $f$;

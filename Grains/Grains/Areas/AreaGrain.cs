@@ -112,15 +112,14 @@ public sealed partial class AreaGrain(
         if (_node?.Level == UnitLevel.Township)
         {
             // Village versions come from their stored states in one query; only villages that differ are asked.
-            foreach (var (village, stored, projected) in await StoredVersionsAsync(children))
+            foreach (var (village, stored, projectionLost) in await StoredVersionsAsync(children))
             {
                 var grain = GrainFactory.GetGrain<IVillageGrain>(village);
                 if ((rollup.State.Children.GetValueOrDefault(village)?.Version ?? 0) < stored)
                 {
                     await MergeAsync(village, await grain.GetDigestAsync());
                 }
-                // A read-model row behind its stored case (a projection lost with a silo, or dropped): repair it.
-                if (projected < stored) await grain.RepairReadModelAsync();
+                if (projectionLost) await grain.RepairReadModelAsync();
             }
         }
         else
@@ -143,17 +142,21 @@ public sealed partial class AreaGrain(
 
     /// <summary>
     /// The version of each village's stored case (deploy/sql/007: kept by a trigger in the same
-    /// transaction as the grain write). Not the read model, whose rows can lag behind when a silo dies
-    /// before its batch writer flushed. With it comes the read model's version, to repair rows behind.
+    /// transaction as the grain write), not the read model's, whose rows can lag behind when a silo
+    /// dies before its batch writer flushed. Also whether the read model has stayed behind the stored
+    /// case for longer than its batch writer ever takes: that projection was lost or dropped.
     /// </summary>
-    private async Task<List<(string Code, int Stored, int Projected)>> StoredVersionsAsync(IReadOnlyList<string> villages)
+    private async Task<List<(string Code, int Stored, bool ProjectionLost)>> StoredVersionsAsync(IReadOnlyList<string> villages)
     {
-        var result = new List<(string, int, int)>();
-        await using var cmd = db.CreateCommand(
-            "SELECT v.code, v.version, coalesce(c.version, 0) FROM case_versions v LEFT JOIN cases c USING (code) WHERE v.code = ANY($1)");
+        var result = new List<(string, int, bool)>();
+        await using var cmd = db.CreateCommand("""
+            SELECT v.code, v.version, coalesce(c.version, 0) < v.version AND v.written_at < now() - interval '10 seconds'
+              FROM case_versions v LEFT JOIN cases c USING (code)
+             WHERE v.code = ANY($1)
+            """);
         cmd.Parameters.AddWithValue(villages.ToArray());
         await using var reader = await cmd.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) result.Add((reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2)));
+        while (await reader.ReadAsync()) result.Add((reader.GetString(0), reader.GetInt32(1), reader.GetBoolean(2)));
         return result;
     }
 

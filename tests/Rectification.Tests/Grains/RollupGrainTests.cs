@@ -123,8 +123,7 @@ public sealed class RollupGrainTests(ClusterFixture fx, ITestOutputHelper output
         // A silo commits the next write (the four ones assigned) and dies before it publishes the
         // village's snapshot or projects the read model: only the stored state knows.
         var grain = fx.Client.GetGrain<IVillageGrain>(village);
-        await fx.Cluster.DeactivateAsync(grain);
-        await fx.Cluster.WaitForDeactivationAsync(grain);
+        await fx.Cluster.DeactivateFullyAsync(grain);
         var stored = (await StoredCases.LoadAsync(fx.Db))[village];
         var assign = new SetAssignment(new Assignment("leader", "group", new HelpingDepartment("dept", DepartmentType.PartyMass), new FirstSecretary("fs", new DateOnly(2026, 9, 1))));
         var next = Assert.IsType<Villages.Accepted>(Villages.CaseRules.Decide(stored, assign, TownshipReporter, fx.Clock.GetUtcNow(), new DuePolicy())).State;
@@ -141,11 +140,12 @@ public sealed class RollupGrainTests(ClusterFixture fx, ITestOutputHelper output
         Assert.Equal(1, (await Summary(township, Period.Parse("2026-11"))).Figures["fourOnes.covered"]);
         await Eventually.Until(() => fx.Db.ScalarAsync<int>("SELECT version FROM cases WHERE code = $1", village), v => v == 5, what: "read model repaired");
 
-        // A projection dropped while the village stays active (say its silo's queue overflowed): the
-        // reconciliation notices the read model behind the stored case and has the village repair it.
+        // A projection dropped while the village stays active (say its silo's queue overflowed): once the
+        // read model has been behind the stored case for longer than its writer ever takes (10 s), the
+        // reconciliation has the village repair it.
         await fx.Db.ScalarAsync<int>("UPDATE cases SET version = 2, four_ones = false WHERE code = $1 RETURNING version", village);
         await Eventually.Until(() => fx.Db.ScalarAsync<bool>("SELECT four_ones FROM cases WHERE code = $1 AND version = 5", village), ok => ok,
-            TimeSpan.FromSeconds(20), "read model repaired while the village stayed active");
+            TimeSpan.FromSeconds(30), "read model repaired while the village stayed active");
     }
 
     private static (CaseCommand, Actor) RandomCommand(Random rnd, int step)

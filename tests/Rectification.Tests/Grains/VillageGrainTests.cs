@@ -25,8 +25,7 @@ public sealed class VillageGrainTests(ClusterFixture fx)
         Assert.Equal(4, stored);
 
         var grain = fx.Client.GetGrain<IVillageGrain>(code);
-        await fx.Cluster.DeactivateAsync(grain);
-        await fx.Cluster.WaitForDeactivationAsync(grain);
+        await fx.Cluster.DeactivateFullyAsync(grain);
         var state = await grain.GetAsync();
         Assert.Equal(CaseStatus.Open, state.Status);
         Assert.Equal(["C1", "C5"], state.Criteria);
