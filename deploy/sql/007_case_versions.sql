@@ -10,8 +10,9 @@ CREATE TABLE case_versions (
 ) WITH (fillfactor = 50);
 
 -- Room on each page, so that rewriting a row in place (a heap-only update: no new index entries)
--- is the common case for both tables on the acknowledgement path.
+-- is the common case for both tables on the acknowledgement path, and for the read model's rows.
 ALTER TABLE orleansstorage SET (fillfactor = 70);
+ALTER TABLE cases SET (fillfactor = 70);
 
 CREATE FUNCTION track_case_version() RETURNS trigger LANGUAGE plpgsql AS $f$
 DECLARE
