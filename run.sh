@@ -110,12 +110,11 @@ wait_ready() {
   done
   echo "$name not ready after 90 s; see $data/logs/$name.log" >&2; exit 1
 }
-for name in silo api; do : >"$data/logs/$name.log"; done
+rm -f "$data/logs/"*.log   # each start logs afresh; restarts append
 start_silo 1
 silo_http=$started_http
 wait_ready "http://127.0.0.1:$silo_http/health/ready" silo "${pid_of[silo]}"
 for n in $(seq 2 "$silos"); do
-  : >"$data/logs/silo-$n.log"
   start_silo "$n"
   wait_ready "http://127.0.0.1:$started_http/health/ready" "silo-$n" "${pid_of[silo-$n]}"
 done

@@ -42,17 +42,18 @@ public static class SummariesApi
         {
             // Any number in the summary's shape ranks: counts, yuan, rates, shares. Ties and nulls go by code.
             var descending = sort.StartsWith('-');
-            var path = sort.TrimStart('-', '+').Split('.');
+            var figure = sort.TrimStart('-', '+');
+            var path = figure.Split('.');
             var template = SummaryJson.Build(new SummaryResult(code, p.ToString(), default, 0, []));
             if (path.Length > 6 || !children.Prepend(template).Any(c => IsNumberAt(c, path, out _)))
             {
-                return Problems.Validation("sort", $"'{sort.TrimStart('-', '+')}' is not a figure of the summary; use a name such as cases.active, -reports.missing or reports.timelinessPercent.");
+                return Problems.Validation("sort", $"'{figure}' is not a figure of the summary; use a name such as cases.active, -reports.missing or reports.timelinessPercent.");
             }
-            decimal? Key(JsonObject c) => IsNumberAt(c, path, out var v) ? v : null;
-            children = (descending
-                ? children.OrderBy(c => Key(c) is null).ThenByDescending(Key)
-                : children.OrderBy(c => Key(c) is null).ThenBy(Key))
-                .ThenBy(c => (string?)c["unit"], StringComparer.Ordinal).ToList();
+            // Each child's key is read once, then sorted on.
+            var keyed = children.Select(c => (Summary: c, Key: IsNumberAt(c, path, out var v) ? v : null)).ToList();
+            var ordered = keyed.OrderBy(k => k.Key is null);
+            children = (descending ? ordered.ThenByDescending(k => k.Key) : ordered.ThenBy(k => k.Key))
+                .ThenBy(k => (string?)k.Summary["unit"], StringComparer.Ordinal).Select(k => k.Summary).ToList();
         }
         return TypedResults.Ok(new { unit = code, period = p.ToString(), sort, items = children });
     }
