@@ -12,6 +12,10 @@ builder.AddSecurity();
 builder.Services.AddSingleton<UnitQueries>();
 builder.Services.AddSingleton<CriteriaCatalogue>();
 builder.Services.AddScoped<CaseCommandRunner>();
+builder.Services.AddScoped<WriteConditions>();
+// The same calendar as the silos: due dates decide which township reports are missing in a drill-through.
+builder.Services.AddSingleton<Rectification.Periods.ReportingClock>();
+builder.Services.AddOptions<Rectification.Periods.DuePolicy>().BindConfiguration("Reporting");
 builder.AddHttpConventions();
 builder.Services.AddReadiness();
 

@@ -1,7 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.Options;
 using Rectification.Api.Auth;
 using Rectification.Api.Criteria;
 using Rectification.Api.Setup;
@@ -15,7 +12,7 @@ namespace Rectification.Api.Cases;
 /// one grain call, and the grain's answer turned into HTTP.
 /// </summary>
 public sealed class CaseCommandRunner(Access access, UnitRegistry registry, CriteriaCatalogue catalogue, IGrainFactory grains,
-    IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
+    WriteConditions conditions)
 {
     public async Task<IResult> RunAsync(HttpContext http, string code, CaseCommand command)
     {
@@ -25,29 +22,13 @@ public sealed class CaseCommandRunner(Access access, UnitRegistry registry, Crit
         var unknown = await UnknownCriteriaAsync(command);
         if (unknown is not null) return unknown;
 
-        int? ifMatch = null;
-        if (http.Request.Headers.IfMatch is { Count: > 0 } header)
-        {
-            if (!int.TryParse(header.ToString().Replace("W/", "").Trim('"'), out var v))
-            {
-                return Problems.Validation("If-Match", "An ETag this API issued, e.g. \"3\".");
-            }
-            ifMatch = v;
-        }
-        string? key = null, hash = null;
-        if (http.Request.Headers.TryGetValue("Idempotency-Key", out var idem) && idem.ToString() is { Length: > 0 } k)
-        {
-            if (k.Length > 200) return Problems.Validation("Idempotency-Key", "At most 200 characters.");
-            key = $"{access.Caller.Sub}:{k}";
-            // The command as parsed stands for the body: the same key with another body hashes differently.
-            var bytes = JsonSerializer.SerializeToUtf8Bytes<object>(command, json.Value.SerializerOptions);
-            hash = Convert.ToHexString(SHA256.HashData([.. Encoding.UTF8.GetBytes(command.GetType().Name), .. bytes]));
-        }
+        var bad = conditions.TryRead(http, command, out var read);
+        if (bad is not null) return bad;
 
         var caller = access.Caller;
         var level = (await registry.FindAsync(caller.Unit))?.Level ?? UnitLevel.Village;
         var result = await grains.GetGrain<IVillageGrain>(code)
-            .ExecuteAsync(command, new Actor(caller.Sub, caller.Role, level), new CommandConditions(ifMatch, key, hash));
+            .ExecuteAsync(command, new Actor(caller.Sub, caller.Role, level), read);
         return ToHttp(http, result);
     }
 
@@ -61,7 +42,7 @@ public sealed class CaseCommandRunner(Access access, UnitRegistry registry, Crit
             case CaseOutcome.Invalid:
                 return Problems.Validation(result.Errors ?? new() { ["body"] = [result.Detail ?? "Not valid."] });
             case CaseOutcome.Forbidden:
-                return Problems.Forbidden(result.Detail!);
+                return Problems.Forbidden(result.Detail!, result.Rule is { } rule ? new Dictionary<string, object?> { ["rule"] = rule } : null);
             case CaseOutcome.NotFound:
                 return Problems.NotFound(result.Detail!);
             case CaseOutcome.PreconditionFailed:
@@ -70,6 +51,7 @@ public sealed class CaseCommandRunner(Access access, UnitRegistry registry, Crit
                 var ext = new Dictionary<string, object?>();
                 if (result.CurrentStatus is { } s) ext["currentStatus"] = JsonNamingPolicy.CamelCase.ConvertName(s.ToString());
                 if (result.Allowed is { } allowed) ext["allowedCommands"] = allowed;
+                if (result.Rule is { } broken) ext["rule"] = broken;
                 return Problems.Conflict(result.Detail!, ext);
         }
     }

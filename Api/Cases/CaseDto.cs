@@ -11,8 +11,9 @@ public sealed record CaseDto(
 
 public sealed record PlanDto(ProblemItem[] Problems);
 
+/// <summary>One accepted change: who, when, which command, the note or reason it carried, and each field before and after.</summary>
 public sealed record HistoryDto(int Version, DateTimeOffset At, string By, Role Role, string Command, CaseStatus From, CaseStatus To,
-    string Detail);
+    string Detail, string? Note, FieldChange[] Changes);
 
 public static class CaseDtoExtensions
 {
@@ -21,5 +22,5 @@ public static class CaseDtoExtensions
         s.Reports.OrderBy(r => r.Month.Start).ToArray(), s.Evaluations.OrderBy(e => e.Quarter.Start).ToArray(),
         s.Acceptance, s.Relapses, CaseLifecycle.AllowedIn(s.Status));
 
-    public static HistoryDto ToDto(this HistoryEntry h) => new(h.Version, h.At, h.By, h.Role, h.Command, h.From, h.To, h.Detail);
+    public static HistoryDto ToDto(this HistoryEntry h) => new(h.Version, h.At, h.By, h.Role, h.Command, h.From, h.To, h.Detail, h.Note, h.Changes ?? []);
 }

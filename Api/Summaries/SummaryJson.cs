@@ -25,6 +25,7 @@ public static class SummaryJson
         "support.projects", "support.newMembers", "support.activists", "support.reserveCadres",
         "reports.due", "reports.onTime", "reports.late", "reports.missing", "reports.pending",
         "evaluations.count",
+        "townshipReports.due", "townshipReports.onTime", "townshipReports.late", "townshipReports.missing", "townshipReports.pending",
     ];
 
     public static JsonObject Build(SummaryResult s)
@@ -52,6 +53,9 @@ public static class SummaryJson
         Put(root, "reports.completenessPercent", Percent(due - Get("reports.missing") - Get("reports.pending"), due));
         var submitted = Get("reports.onTime") + Get("reports.late");
         Put(root, "reports.timelinessPercent", Percent(Get("reports.onTime"), submitted));
+
+        var townshipDue = Get("townshipReports.due");
+        Put(root, "townshipReports.completenessPercent", Percent(townshipDue - Get("townshipReports.missing") - Get("townshipReports.pending"), townshipDue));
 
         var total = Get("organizations.total");
         var rural = Get("organizations.rural");

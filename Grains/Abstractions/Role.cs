@@ -1,15 +1,17 @@
 namespace Rectification;
 
-/// <summary>What a caller may do within the subtree of the unit in their token.</summary>
+/// <summary>What a caller may do within the subtree of the unit in their token. Ordered: each role has the powers of those before it.</summary>
 public enum Role
 {
     /// <summary>Reads only.</summary>
     Viewer,
     /// <summary>Writes findings, proposals, plans, reports and applications.</summary>
     Reporter,
-    /// <summary>Also reviews, approves, evaluates and signs off.</summary>
+    /// <summary>Also reviews (复核), evaluates and signs off.</summary>
     Reviewer,
-    /// <summary>Also edits the registry and the criteria catalogue.</summary>
+    /// <summary>The county Party committee: also approves (审定).</summary>
+    Approver,
+    /// <summary>Also edits the registry and, at the region's root, the reference catalogues.</summary>
     Admin,
 }
 
@@ -22,6 +24,7 @@ public static class Roles
             "viewer" => (true, Role.Viewer),
             "reporter" => (true, Role.Reporter),
             "reviewer" => (true, Role.Reviewer),
+            "approver" => (true, Role.Approver),
             "admin" => (true, Role.Admin),
             _ => (false, Role.Viewer),
         };

@@ -26,19 +26,22 @@ await using var system = await LocalSystem.StartAsync(repo);
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = new Uri(system.BaseUrl) };
 var admins = await Tokens("admin");
 var reporters = await Tokens("reporter");
+// Nobody acts twice on one decision chain: review and approval come from other people than the proposal.
+var reviewers = await Tokens("reviewer");
+var approvers = await Tokens("approver");
 
 // 1. Open a case for every village (findings, proposal, review, approval), so each owes a report.
 var setup = await Drive(villages, async (v, w) =>
 {
-    foreach (var (path, body) in new (string, object)[]
+    foreach (var (token, path, body) in new (string, string, object)[]
     {
-        ("findings", new { source = "selfCheck", criteria = new[] { "C1" } }),
-        ("proposal", new { criteria = new[] { "C1" }, categories = new[] { $"L{v[^1] % 4 + 1}" }, reason = "benchmark" }),
-        ("review", new { decision = "confirm" }),
-        ("approval", new { decision = "approve" }),
+        (admins[w], "findings", new { source = "selfCheck", criteria = new[] { "C1" } }),
+        (admins[w], "proposal", new { criteria = new[] { "C1" }, categories = new[] { $"L{v[^1] % 4 + 1}" }, reason = "benchmark" }),
+        (reviewers[w], "review", new { decision = "confirm" }),
+        (approvers[w], "approval", new { decision = "approve" }),
     })
     {
-        await Post(admins[w], $"/api/v1/cases/{v}/{path}", body);
+        await Post(token, $"/api/v1/cases/{v}/{path}", body);
     }
 });
 Console.WriteLine($"setup     {villages.Length * 4} commands in {setup.Elapsed.TotalSeconds:F1} s = {villages.Length * 4 / setup.Elapsed.TotalSeconds:F0} commands/s ({setup.Errors} errors)");

@@ -13,10 +13,14 @@ namespace Rectification.Areas;
 public interface IAreaGrain : IGrainWithStringKey
 {
     [Alias("SubmitProgress")]
-    Task<ProgressResult> SubmitProgressAsync(ProgressInput input, Actor actor);
+    Task<ProgressResult> SubmitProgressAsync(ProgressInput input, Actor actor, CommandConditions conditions);
 
     [Alias("GetProgress"), Orleans.Concurrency.ReadOnly]
     Task<TownshipProgress?> GetProgressAsync(Period halfMonth);
+
+    /// <summary>A township's reports for the half months of a month or quarter (those it has sent).</summary>
+    [Alias("GetProgressFor"), Orleans.Concurrency.ReadOnly]
+    Task<TownshipProgress[]> GetProgressForAsync(Period period);
 
     [Alias("GetSummary"), Orleans.Concurrency.ReadOnly]
     Task<SummaryResult> GetSummaryAsync(Period period);

@@ -21,7 +21,8 @@ public sealed record CaseResult(
     [property: Id(2)] string? Detail = null,
     [property: Id(3)] Dictionary<string, string[]>? Errors = null,
     [property: Id(4)] CaseStatus? CurrentStatus = null,
-    [property: Id(5)] string[]? Allowed = null);
+    [property: Id(5)] string[]? Allowed = null,
+    [property: Id(6)] string? Rule = null);
 
 /// <summary>Optional request conditions: If-Match (expected version) and Idempotency-Key with the body's hash.</summary>
 [GenerateSerializer, Immutable, Alias("CommandConditions")]

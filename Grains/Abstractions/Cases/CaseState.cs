@@ -28,6 +28,11 @@ public sealed record CaseState
     [Id(13)] public int NextProblemNumber { get; init; } = 1;
     /// <summary>Recent idempotency keys and what they produced, newest last.</summary>
     [Id(14)] public IdempotencyEntry[] Idempotency { get; init; } = [];
+    /// <summary>Who made the current proposal (初评) and who reviewed it (复核): nobody acts twice on one chain.</summary>
+    [Id(15)] public string? ProposedBy { get; init; }
+    [Id(16)] public string? ReviewedBy { get; init; }
+    /// <summary>After a relapse, problems numbered from here on are the new work acceptance needs.</summary>
+    [Id(17)] public int RelapseProblemFloor { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("Finding")]
@@ -40,7 +45,18 @@ public sealed record ProblemItem(
     [property: Id(3)] string[] Measures, [property: Id(4)] string Target, [property: Id(5)] DateOnly Deadline,
     [property: Id(6)] string Responsible, [property: Id(7)] ProblemStatus Status,
     [property: Id(8)] DateTimeOffset? ResolvedAt = null, [property: Id(9)] DateTimeOffset? ClosedAt = null,
-    [property: Id(10)] DateTimeOffset? ArchivedAt = null, [property: Id(11)] DateTimeOffset? PlannedAt = null);
+    [property: Id(10)] DateTimeOffset? ArchivedAt = null, [property: Id(11)] DateTimeOffset? PlannedAt = null,
+    [property: Id(12)] string? ResolvedBy = null, [property: Id(13)] Units.UnitLevel? ResolvedAtLevel = null,
+    [property: Id(14)] string? ClosedBy = null, [property: Id(15)] DeadlineChange[]? EarlierDeadlines = null)
+{
+    /// <summary>The number in the problem's id (P7 → 7): problems are numbered in the order they were added.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int Number => int.TryParse(Id.AsSpan(1), out var n) ? n : 0;
+}
+
+/// <summary>A deadline that was in force until a plan change replaced it; overdue days before the change keep it.</summary>
+[GenerateSerializer, Immutable, Alias("DeadlineChange")]
+public sealed record DeadlineChange([property: Id(0)] DateOnly Deadline, [property: Id(1)] DateTimeOffset ReplacedAt);
 
 [GenerateSerializer, Immutable, Alias("Assignment")]
 public sealed record Assignment(
@@ -76,7 +92,12 @@ public sealed record Acceptance(
 public sealed record HistoryEntry(
     [property: Id(0)] int Version, [property: Id(1)] DateTimeOffset At, [property: Id(2)] string By, [property: Id(3)] Role Role,
     [property: Id(4)] string Command, [property: Id(5)] CaseStatus From, [property: Id(6)] CaseStatus To,
-    [property: Id(7)] string Detail, [property: Id(8)] string[]? Criteria = null, [property: Id(9)] string[]? Categories = null);
+    [property: Id(7)] string Detail, [property: Id(8)] string[]? Criteria = null, [property: Id(9)] string[]? Categories = null,
+    [property: Id(10)] string? Note = null, [property: Id(11)] FieldChange[]? Changes = null);
+
+/// <summary>One field a command changed: its path in the case (<c>reports.2026-10.figures.fundsYuan</c>) and its JSON before and after.</summary>
+[GenerateSerializer, Immutable, Alias("FieldChange")]
+public sealed record FieldChange([property: Id(0)] string Field, [property: Id(1)] string? From, [property: Id(2)] string? To);
 
 [GenerateSerializer, Immutable, Alias("IdempotencyEntry")]
 public sealed record IdempotencyEntry([property: Id(0)] string Key, [property: Id(1)] string RequestHash, [property: Id(2)] CaseAck Ack);

@@ -84,6 +84,11 @@ public readonly partial record struct Period([property: Id(0)] PeriodKind Kind, 
         }
     }
 
+    /// <summary>The half months of a month or quarter (or the half month itself): townships report on each.</summary>
+    public Period[] HalfMonths => Kind == PeriodKind.HalfMonth
+        ? [this]
+        : Months.SelectMany(m => new[] { HalfMonth(m.Year, m.Number, 1), HalfMonth(m.Year, m.Number, 2) }).ToArray();
+
     public Period QuarterOf => Quarter(Year, (Start.Month - 1) / 3 + 1);
 
     public Period Next => Kind switch

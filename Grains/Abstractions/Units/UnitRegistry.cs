@@ -54,7 +54,8 @@ public sealed class UnitRegistry(NpgsqlDataSource db)
 
     /// <summary>
     /// Grassroots organizations in a unit's subtree as summary figures: <c>organizations.total</c>,
-    /// <c>organizations.byCategory.{category}</c> and <c>organizations.rural</c> (gacha and village together).
+    /// <c>organizations.byCategory.{category}</c> and <c>organizations.rural</c> (gacha and village together);
+    /// also <c>units.townships</c>, the townships in the subtree (each owes half-monthly progress reports).
     /// </summary>
     public async ValueTask<IReadOnlyDictionary<string, long>> OrganizationsAsync(string code)
     {
@@ -68,6 +69,14 @@ public sealed class UnitRegistry(NpgsqlDataSource db)
             figures[$"organizations.byCategory.{category}"] = figures.GetValueOrDefault($"organizations.byCategory.{category}") + 1;
             if (VillageCategory.IsRural(category)) figures["organizations.rural"] = figures.GetValueOrDefault("organizations.rural") + 1;
         }
+        var townships = 0L;
+        var stack = new Stack<string>([code]);
+        while (stack.TryPop(out var current))
+        {
+            if (snapshot.Nodes.TryGetValue(current, out var node) && node.Level == UnitLevel.Township) townships++;
+            foreach (var child in snapshot.Children.GetValueOrDefault(current) ?? []) stack.Push(child);
+        }
+        if (townships > 0) figures["units.townships"] = townships;
         return snapshot.Organizations[code] = figures;
     }
 

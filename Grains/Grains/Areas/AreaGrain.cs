@@ -45,6 +45,8 @@ public sealed partial class AreaGrain(
         // Reconcile soon after activation (this may be a restart after a crash) and then periodically.
         this.RegisterGrainTimer(() => ReconcileAsync(deep: false), TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(o.ReconcileSeconds));
         if (rollup.State.Children.Count > 0) await EnsureReminderAsync();
+        // A township's own reports are durable in its duties; the roll-up entry is rebuilt from them.
+        if (duties.State.Progress.Count > 0) await MergeAsync(Code, OwnReportsDigest());
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken ct)

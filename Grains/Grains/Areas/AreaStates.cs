@@ -7,6 +7,7 @@ namespace Rectification.Areas;
 public sealed class AreaDutiesState
 {
     [Id(0)] public Dictionary<string, TownshipProgress> Progress { get; set; } = [];
+    [Id(1)] public ProgressIdempotency[] Idempotency { get; set; } = [];
 }
 
 /// <summary>The latest digest of each child. Persisted lazily: it can always be rebuilt from the children.</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -113,14 +114,20 @@ public sealed partial class CaseProjection(NpgsqlDataSource db, ILogger<CaseProj
         foreach (var e in item.Entries)
         {
             batch.BatchCommands.Add(Command("""
-                INSERT INTO case_history (code, version, at, actor, role, command, from_status, to_status, detail)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                INSERT INTO case_history (code, version, at, actor, role, command, from_status, to_status, detail, note, changes)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
                 ON CONFLICT (code, version) DO NOTHING
-                """, s.Code, e.Version, e.At, e.By, e.Role.ToWire(), e.Command, e.From.ToWire(), e.To.ToWire(), e.Detail));
+                """, s.Code, e.Version, e.At, e.By, e.Role.ToWire(), e.Command, e.From.ToWire(), e.To.ToWire(), e.Detail,
+                (object?)e.Note ?? DBNull.Value, new Jsonb(e.Changes is null ? null : JsonSerializer.Serialize(e.Changes, ChangesJson))));
         }
     }
 
-    private static NpgsqlBatchCommand Command(string sql, params object[] values)
+    private static readonly JsonSerializerOptions ChangesJson = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Marks a JSON text for a jsonb column.</summary>
+    private sealed record Jsonb(string? Text);
+
+    private static NpgsqlBatchCommand Command(string sql, params object?[] values)
     {
         var cmd = new NpgsqlBatchCommand(sql);
         foreach (var v in values)
@@ -129,6 +136,8 @@ public sealed partial class CaseProjection(NpgsqlDataSource db, ILogger<CaseProj
             {
                 string[] a => new NpgsqlParameter { Value = a, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
                 DateTimeOffset d => new NpgsqlParameter { Value = d.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz },
+                Jsonb j => new NpgsqlParameter { Value = (object?)j.Text ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb },
+                DBNull => new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
                 _ => new NpgsqlParameter { Value = v },
             });
         }

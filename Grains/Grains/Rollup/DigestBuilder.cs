@@ -1,5 +1,6 @@
 using Rectification.Cases;
 using Rectification.Periods;
+using Rectification.Villages;
 
 namespace Rectification.Rollup;
 
@@ -47,6 +48,11 @@ public static class DigestBuilder
         var firstPlan = s.History.FirstOrDefault(h => h.Command == "plan")?.At;
         foreach (var p in s.Problems) AddProblem(c, p, p.PlannedAt ?? firstPlan ?? s.History[^1].At, Day);
 
+        // Monthly reports are owed while the case is in the ledger, from the first month it could report in
+        // (LedgerSpans.Owing). "Missing" must sum exactly at every level, so each report keeps a copy of
+        // the case's owing spans under the month it reported for.
+        var owing = LedgerSpans.Owing(LedgerSpans.Of(s.History, policy), policy);
+        AddSpans(c, "cases.owing", owing);
         foreach (var r in s.Reports)
         {
             var day = r.Month.Start.DayNumber;
@@ -56,9 +62,7 @@ public static class DigestBuilder
             c.Add("support.newMembers", day, r.Figures.NewMembers);
             c.Add("support.activists", day, r.Figures.Activists);
             c.Add("support.reserveCadres", day, r.Figures.ReserveCadres);
-            // Whether this case owes month M's report depends on it being active then: keep a copy of
-            // its activity under the month it reported, so "missing" sums exactly at every level.
-            foreach (var (d, delta) in activeChanges) c.Add($"reportedActive.{r.Month}", d, delta);
+            AddSpans(c, $"reportedActive.{r.Month}", owing);
         }
         foreach (var ev in s.Evaluations)
         {
@@ -66,6 +70,15 @@ public static class DigestBuilder
             c.Add("evaluations.scoreSum", ev.Quarter.Start.DayNumber, ev.Score);
         }
         return c.ToDigest(s.Version);
+    }
+
+    private static void AddSpans(Counters c, string counter, IReadOnlyList<LedgerSpans.Span> spans)
+    {
+        foreach (var span in spans)
+        {
+            c.Add(counter, span.From.DayNumber, 1);
+            if (span.Until is { } until) c.Add(counter, until.DayNumber, -1);
+        }
     }
 
     /// <summary>The level counters an active case adds to: its criteria, categories and four-ones coverage.</summary>
@@ -85,13 +98,33 @@ public static class DigestBuilder
         if (p.ClosedAt is { } cl) { c.Add("problems.resolved", day(cl), -1); c.Add("problems.closed", day(cl), 1); }
         if (p.ArchivedAt is { } a) { c.Add("problems.closed", day(a), -1); c.Add("problems.archived", day(a), 1); }
 
-        // Overdue from the day after the deadline until the day it is closed.
-        var from = Math.Max(p.Deadline.DayNumber + 1, planned);
-        int? until = p.ClosedAt is { } closed ? day(closed) : null;
-        if (until is null || until > from)
+        // Overdue from the day after the deadline in force until the day it is closed. A deadline the plan
+        // changed applies from the day of the change; the days before keep the deadline they had.
+        int? closed = p.ClosedAt is { } cl2 ? day(cl2) : null;
+        var from = planned;
+        foreach (var change in p.EarlierDeadlines ?? [])
         {
-            c.Add("problems.overdue", from, 1);
-            if (until is { } u) c.Add("problems.overdue", u, -1);
+            var replaced = Math.Max(from, day(change.ReplacedAt));
+            AddOverdue(c, from, replaced, change.Deadline, closed);
+            from = replaced;
+        }
+        AddOverdue(c, from, null, p.Deadline, closed);
+    }
+
+    /// <summary>Overdue days within [from, until) for one deadline, ending on the day the problem is closed.</summary>
+    private static void AddOverdue(Counters c, int from, int? until, DateOnly deadline, int? closed)
+    {
+        var start = Math.Max(deadline.DayNumber + 1, from);
+        int? end = (until, closed) switch
+        {
+            ({ } u, { } cd) => Math.Min(u, cd),
+            ({ } u, null) => u,
+            (null, var cd) => cd,
+        };
+        if (end is null || end > start)
+        {
+            c.Add("problems.overdue", start, 1);
+            if (end is { } e) c.Add("problems.overdue", e, -1);
         }
     }
 }

@@ -9,7 +9,7 @@ namespace Rectification.Rollup;
 /// </summary>
 public static class SummaryEvaluator
 {
-    private static readonly string[] BucketPrefixes = ["reports.onTime", "reports.late", "support.", "evaluations."];
+    private static readonly string[] BucketPrefixes = ["reports.onTime", "reports.late", "support.", "evaluations.", "townshipReports."];
     private static readonly string[] EventCounters = ["cases.opened", "cases.signedOff", "cases.relapsed"];
 
     /// <summary>A unit's summary: its organizations from the registry plus the figures read off its digest.</summary>
@@ -18,6 +18,7 @@ public static class SummaryEvaluator
     {
         var figures = Evaluate(counters, p, today, policy);
         foreach (var (name, value) in organizations) figures[name] = value;
+        AddTownshipReports(figures, counters, p, today, policy, organizations.GetValueOrDefault("units.townships"));
         return new SummaryResult(unit, p.ToString(), asOf, version, figures);
     }
 
@@ -31,7 +32,7 @@ public static class SummaryEvaluator
 
         foreach (var (name, days) in counters)
         {
-            if (name.StartsWith("reportedActive.", StringComparison.Ordinal)) continue;
+            if (name.StartsWith("reportedActive.", StringComparison.Ordinal) || name == "cases.owing") continue;
             long value;
             if (BucketPrefixes.Any(b => name.StartsWith(b, StringComparison.Ordinal)))
             {
@@ -49,12 +50,13 @@ public static class SummaryEvaluator
             if (value != 0) figures[name] = value;
         }
 
-        // Monthly reports owed: by every case active at the month's end (or today), missing once the due date has passed.
+        // Monthly reports owed: by every case owing reports at the month's end (or today): in the ledger, and
+        // in it since before the due day of its first month (LedgerSpans.Owing). Missing once the due date has passed.
         long due = 0, missing = 0, pending = 0;
         foreach (var month in p.Months.Where(m => m.Start <= today))
         {
             var at = (month.End < today ? month.End : today).DayNumber;
-            var owed = Sum(counters.GetValueOrDefault("cases.active"), int.MinValue, at);
+            var owed = Sum(counters.GetValueOrDefault("cases.owing"), int.MinValue, at);
             var reported = Sum(counters.GetValueOrDefault($"reportedActive.{month}"), int.MinValue, at);
             due += owed;
             if (today > policy.DueOn(month)) missing += owed - reported;
@@ -64,6 +66,29 @@ public static class SummaryEvaluator
         Put(figures, "reports.missing", missing);
         Put(figures, "reports.pending", pending);
         return figures;
+    }
+
+    /// <summary>
+    /// Townships' half-monthly progress reports (每半月报送): every township in the subtree owes one for
+    /// each half month of the period that has begun; missing once its due date has passed, pending before.
+    /// Received reports are counted on the first day of the half month they are for.
+    /// </summary>
+    public static void AddTownshipReports(SortedDictionary<string, long> figures, IReadOnlyDictionary<string, Dictionary<int, long>> counters,
+        Period p, DateOnly today, DuePolicy policy, long townships)
+    {
+        long due = 0, missing = 0, pending = 0;
+        foreach (var half in p.HalfMonths.Where(h => h.Start <= today))
+        {
+            var day = half.Start.DayNumber;
+            var received = (counters.GetValueOrDefault("townshipReports.onTime")?.GetValueOrDefault(day) ?? 0)
+                + (counters.GetValueOrDefault("townshipReports.late")?.GetValueOrDefault(day) ?? 0);
+            due += townships;
+            if (today > policy.DueOn(half)) missing += townships - received;
+            else pending += townships - received;
+        }
+        Put(figures, "townshipReports.due", due);
+        Put(figures, "townshipReports.missing", missing);
+        Put(figures, "townshipReports.pending", pending);
     }
 
     private static long Sum(Dictionary<int, long>? days, int from, int to)

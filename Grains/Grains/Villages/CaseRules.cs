@@ -12,7 +12,9 @@ public sealed record Refused(CaseResult Result) : Decision;
 /// <summary>
 /// The case's life as an explicit state machine. Every (state, command, role) has one answer, read off
 /// <see cref="CaseLifecycle.Table"/>: 403 when the role or the token's level is too low, 400 when the input is bad,
-/// 409 when the state does not allow the command. No quota, no ratio: nothing counts other cases.
+/// 409 when the state does not allow the command. Then the rules that depend on the case's own past
+/// (<see cref="CaseTransitions"/>): who acted before, which problems exist, when the case was in the ledger.
+/// Every refusal names its rule (<see cref="CaseRuleNames"/>). No quota, no ratio: nothing counts other cases.
 /// </summary>
 public static class CaseRules
 {
@@ -21,11 +23,11 @@ public static class CaseRules
         var rule = CaseLifecycle.Table.Single(r => r.Command == command.Name);
         if (actor.Role < rule.MinRole)
         {
-            return Refuse(CaseOutcome.Forbidden, $"'{rule.Command}' needs the role {rule.MinRole.ToWire()} or higher.");
+            return Forbid(CaseRuleNames.Authority, $"'{rule.Command}' needs the role {rule.MinRole.ToWire()} or higher.");
         }
         if (actor.Level > rule.LowestLevel)
         {
-            return Refuse(CaseOutcome.Forbidden, $"'{rule.Command}' is done at {rule.LowestLevel.ToWire()} level or above; the token is for a {actor.Level.ToWire()}.");
+            return Forbid(CaseRuleNames.Authority, $"'{rule.Command}' is done at {rule.LowestLevel.ToWire()} level or above; the token is for a {actor.Level.ToWire()}.");
         }
         var errors = CaseValidation.Check(command, now, policy);
         if (errors.Count > 0)
@@ -34,13 +36,15 @@ public static class CaseRules
         }
         if (!rule.From.Contains(state.Status))
         {
-            return Conflict(state, $"The case is {state.Status.ToWire()}; '{rule.Command}' is not allowed in that state.");
+            return Conflict(state, CaseRuleNames.Lifecycle, $"The case is {state.Status.ToWire()}; '{rule.Command}' is not allowed in that state.");
         }
         return CaseTransitions.Apply(state, command, actor, now, policy);
     }
 
     internal static Refused Refuse(CaseOutcome outcome, string detail) => new(new CaseResult(outcome, Detail: detail));
 
-    internal static Refused Conflict(CaseState state, string detail) =>
-        new(new CaseResult(CaseOutcome.Conflict, Detail: detail, CurrentStatus: state.Status, Allowed: CaseLifecycle.AllowedIn(state.Status)));
+    internal static Refused Forbid(string rule, string detail) => new(new CaseResult(CaseOutcome.Forbidden, Detail: detail, Rule: rule));
+
+    internal static Refused Conflict(CaseState state, string rule, string detail) =>
+        new(new CaseResult(CaseOutcome.Conflict, Detail: detail, CurrentStatus: state.Status, Allowed: CaseLifecycle.AllowedIn(state.Status), Rule: rule));
 }

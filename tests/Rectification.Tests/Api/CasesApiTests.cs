@@ -17,6 +17,7 @@ public sealed class CasesApiTests(ApiFixture fx)
 
     private HttpClient Reporter => fx.Client(Township, Role.Reporter);
     private HttpClient Reviewer => fx.Client(Banner, Role.Reviewer);
+    private HttpClient Approver => fx.Client(Banner, Role.Approver);
 
     private static object Plan => new
     {
@@ -30,7 +31,7 @@ public sealed class CasesApiTests(ApiFixture fx)
         Assert.Equal(HttpStatusCode.OK, (await Reporter.Post($"/api/v1/cases/{village}/findings", new { source = "selfCheck", criteria = new[] { "C1" } })).Status);
         Assert.Equal(HttpStatusCode.OK, (await Reporter.Post($"/api/v1/cases/{village}/proposal", new { criteria = new[] { "C1" }, categories = new[] { "L1" }, reason = "vacant" })).Status);
         Assert.Equal(HttpStatusCode.OK, (await Reviewer.Post($"/api/v1/cases/{village}/review", new { decision = "confirm" })).Status);
-        Assert.Equal(HttpStatusCode.OK, (await Reviewer.Post($"/api/v1/cases/{village}/approval", new { decision = "approve" })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Approver.Post($"/api/v1/cases/{village}/approval", new { decision = "approve" })).Status);
     }
 
     [Fact]
@@ -49,8 +50,9 @@ public sealed class CasesApiTests(ApiFixture fx)
         var report = new { problemsResolved = 1, measuresDone = 2, fundsYuan = 12000.50m, projects = 1, trainings = 2, newMembers = 1, activists = 3, reserveCadres = 4, narrative = "ok" };
         Assert.Equal(HttpStatusCode.OK, (await Reporter.Post($"/api/v1/cases/{v}/reports/2026-10", report)).Status);
         Assert.Equal(HttpStatusCode.OK, (await Reviewer.Post($"/api/v1/cases/{v}/evaluations/2026-Q4", new { score = 86, @class = 1, stars = 8 })).Status);
-        foreach (var action in new[] { "resolve", "close" })
-            Assert.Equal(HttpStatusCode.OK, (await Reporter.Post($"/api/v1/cases/{v}/problems/P1/{action}")).Status);
+        // The village resolves its problem; the township closes it (销号).
+        Assert.Equal(HttpStatusCode.OK, (await fx.Client(v, Role.Reporter).Post($"/api/v1/cases/{v}/problems/P1/resolve")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Reporter.Post($"/api/v1/cases/{v}/problems/P1/close")).Status);
         Assert.Equal(HttpStatusCode.OK, (await Reporter.Post($"/api/v1/cases/{v}/acceptance", new { note = "done" })).Status);
         var (signed, ack, _) = await Reviewer.Post($"/api/v1/cases/{v}/acceptance/decision", new { decision = "signOff", satisfactionPercent = 91.5 });
         Assert.Equal(HttpStatusCode.OK, signed);
@@ -81,7 +83,7 @@ public sealed class CasesApiTests(ApiFixture fx)
         var v = Villages[1];
         await Reporter.Post($"/api/v1/cases/{v}/findings", new { source = "inspection", criteria = new[] { "C2" } });
         var before = await Version(v);
-        var (status, body, _) = await Reviewer.Post($"/api/v1/cases/{v}/approval", new { decision = "approve" });
+        var (status, body, _) = await Approver.Post($"/api/v1/cases/{v}/approval", new { decision = "approve" });
         Assert.Equal(HttpStatusCode.Conflict, status);
         Assert.Equal("screened", (string?)body!["currentStatus"]);
         Assert.Contains("proposal", body["allowedCommands"]!.AsArray().Select(x => (string)x!));

@@ -20,7 +20,7 @@ public sealed class SummariesApiTests(ApiFixture fx)
         await reporter.Post($"/api/v1/cases/{village}/findings", new { source = "selfCheck", criteria = new[] { "F3" } });
         await reporter.Post($"/api/v1/cases/{village}/proposal", new { criteria = new[] { "F3" }, categories = new[] { "L2" }, reason = "accounts" });
         await reviewer.Post($"/api/v1/cases/{village}/review", new { decision = "confirm" });
-        Assert.Equal(HttpStatusCode.OK, (await reviewer.Post($"/api/v1/cases/{village}/approval", new { decision = "approve" })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await fx.Client(Banner, Role.Approver).Post($"/api/v1/cases/{village}/approval", new { decision = "approve" })).Status);
 
         var viewer = fx.Client(League, Role.Viewer);
         var period = DateTime.UtcNow.AddHours(8).ToString("yyyy-MM");

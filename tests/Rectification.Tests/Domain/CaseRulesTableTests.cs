@@ -8,7 +8,8 @@ namespace Rectification.Tests.Domain;
 /// <summary>Every (state, command, role) combination, checked against the lifecycle table.</summary>
 public sealed class CaseRulesTableTests
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 20, 4, 0, 0, TimeSpan.Zero);
+    // December: October's report and Q4's evaluation are both within their windows for a case in the ledger since September.
+    private static readonly DateTimeOffset Now = new(2026, 12, 5, 4, 0, 0, TimeSpan.Zero);
     private static readonly DuePolicy Policy = new();
 
     /// <summary>One valid sample of each command, with the problem status it needs (if any).</summary>
@@ -59,6 +60,7 @@ public sealed class CaseRulesTableTests
             Version = 5,
             Problems = [new ProblemItem("P1", "d", "C1", ["m"], "t", new DateOnly(2026, 12, 1), "r", problemStatus)],
             Acceptance = new Acceptance(Now.AddDays(-1), "t", null),
+            History = [new HistoryEntry(5, new DateTimeOffset(2026, 9, 1, 2, 0, 0, TimeSpan.Zero), "a", Role.Approver, "approval", CaseStatus.Reviewed, CaseStatus.Open, "approved")],
         };
         var actor = new Actor("someone", role, rule.LowestLevel);
 

@@ -34,7 +34,7 @@ public sealed class CaseTransitionsTests
         foreach (var id in new[] { "P1", "P2" })
         {
             s = Step(s, new ChangeProblem(id, ProblemAction.Resolve), VillageReporter);
-            s = Step(s, new ChangeProblem(id, ProblemAction.Close), VillageReporter);
+            s = Step(s, new ChangeProblem(id, ProblemAction.Close), TownshipReporter);
         }
         s = Step(s, new ApplyForAcceptance("all closed"), TownshipReporter);
         Assert.Equal(CaseStatus.AcceptanceRequested, s.Status);
@@ -72,7 +72,7 @@ public sealed class CaseTransitionsTests
         Assert.Equal(CaseStatus.Screened, s.Status);
         s = Step(s, new Propose(["C6"], [], "low satisfaction"), TownshipReporter);
         s = Step(s, new Review(true, null), BannerReviewer);
-        s = Step(s, new Approve(false, "committee disagrees"), BannerReviewer);
+        s = Step(s, new Approve(false, "committee disagrees"), BannerApprover);
         Assert.Equal(CaseStatus.Rejected, s.Status);
     }
 
@@ -80,7 +80,7 @@ public sealed class CaseTransitionsTests
     public void Return_sends_the_case_back_to_rectifying()
     {
         var s = Step(Opened(), new SetPlan([Problem]), TownshipReporter);
-        s = Step(Step(s, new ChangeProblem("P1", ProblemAction.Resolve), VillageReporter), new ChangeProblem("P1", ProblemAction.Close), VillageReporter);
+        s = Step(Step(s, new ChangeProblem("P1", ProblemAction.Resolve), VillageReporter), new ChangeProblem("P1", ProblemAction.Close), TownshipReporter);
         s = Step(s, new ApplyForAcceptance(null), TownshipReporter);
         s = Step(s, new DecideAcceptance(false, null, "villagers unconvinced"), BannerReviewer);
         Assert.Equal(CaseStatus.Open, s.Status);
@@ -90,7 +90,7 @@ public sealed class CaseTransitionsTests
     [Fact]
     public void Reports_are_on_time_or_late_by_first_receipt_and_future_months_are_refused()
     {
-        var s = Opened();
+        var s = ToOpen("C1").Aggregate(new CaseState { Code = "150102001001" }, (st, x) => Step(st, x.Command, x.Actor, At(10, 5)));
         s = Step(s, new SubmitMonthlyReport(Period.Parse("2026-10"), new ReportFigures(1, 2, 5000m, 1, 1, 1, 3, 4, "ok")), VillageReporter, At(10, 24));
         s = Step(s, new SubmitMonthlyReport(Period.Parse("2026-11"), new ReportFigures(0, 1, 0, 0, 0, 0, 0, 0, null)), VillageReporter, At(11, 26));
         Assert.True(s.Reports.Single(r => r.Month.ToString() == "2026-10").OnTime);
@@ -126,14 +126,16 @@ public sealed class CaseTransitionsTests
     public void Problems_move_one_step_at_a_time_and_stay_in_the_ledger()
     {
         var s = Step(Opened(), new SetPlan([Problem]), TownshipReporter);
-        Assert.Equal(CaseOutcome.Conflict, Refusal(s, new ChangeProblem("P1", ProblemAction.Close), VillageReporter).Outcome);
+        Assert.Equal(CaseOutcome.Conflict, Refusal(s, new ChangeProblem("P1", ProblemAction.Close), TownshipReporter).Outcome);
         Assert.Equal(CaseOutcome.NotFound, Refusal(s, new ChangeProblem("P9", ProblemAction.Resolve), VillageReporter).Outcome);
         s = Step(s, new ChangeProblem("P1", ProblemAction.Resolve), VillageReporter);
-        // A resolved problem cannot be dropped from the plan; a new plan without ids adds problems.
-        Assert.Equal(CaseOutcome.Conflict, Refusal(s, new SetPlan([Problem]), TownshipReporter).Outcome);
-        s = Step(s, new SetPlan([Problem with { Id = "P1", Target = "new target" }, Problem]), TownshipReporter);
+        // A resolved problem cannot be dropped from the plan, nor edited; a new plan without ids adds problems.
+        Assert.Equal(CaseRuleNames.LedgerKeepsProblems, Refusal(s, new SetPlan([Problem]), TownshipReporter).Rule);
+        var edit = Refusal(s, new SetPlan([Problem with { Id = "P1", Target = "new target" }]), TownshipReporter);
+        Assert.Equal(CaseOutcome.Conflict, edit.Outcome);
+        Assert.Contains("P1", edit.Detail);
+        s = Step(s, new SetPlan([Problem with { Id = "P1" }, Problem]), TownshipReporter);
         Assert.Equal(["P1", "P2"], s.Problems.Select(p => p.Id));
         Assert.Equal(ProblemStatus.Resolved, s.Problems[0].Status);
-        Assert.Equal("new target", s.Problems[0].Target);
     }
 }

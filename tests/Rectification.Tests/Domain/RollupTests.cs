@@ -28,7 +28,7 @@ public sealed class RollupTests
         var s = OpenedOn(At(2026, 11, 10));
         s = Step(s, new SetPlan([Problem]), TownshipReporter, At(2026, 11, 11));
         s = Step(s, new ChangeProblem("P1", ProblemAction.Resolve), VillageReporter, At(2026, 12, 1));
-        s = Step(s, new ChangeProblem("P1", ProblemAction.Close), VillageReporter, At(2026, 12, 2));
+        s = Step(s, new ChangeProblem("P1", ProblemAction.Close), TownshipReporter, At(2026, 12, 2));
         s = Step(s, new ApplyForAcceptance(null), TownshipReporter, At(2026, 12, 3));
         s = Step(s, new DecideAcceptance(true, 90, null), BannerReviewer, At(2026, 12, 20));
         var today = Day(2027, 2, 1);
@@ -83,7 +83,7 @@ public sealed class RollupTests
         Assert.False(Figures(s, "2026-10", Day(2026, 12, 1)).ContainsKey("problems.overdue"));
         Assert.Equal(1, Figures(s, "2026-11", Day(2026, 12, 1))["problems.overdue"]);
         s = Step(s, new ChangeProblem("P1", ProblemAction.Resolve), VillageReporter, At(2026, 12, 2));
-        s = Step(s, new ChangeProblem("P1", ProblemAction.Close), VillageReporter, At(2026, 12, 3));
+        s = Step(s, new ChangeProblem("P1", ProblemAction.Close), TownshipReporter, At(2026, 12, 3));
         Assert.False(Figures(s, "2026-12", Day(2026, 12, 10)).ContainsKey("problems.overdue"));
         Assert.Equal(1, Figures(s, "2026-11", Day(2026, 12, 10))["problems.overdue"]);
     }
@@ -95,7 +95,7 @@ public sealed class RollupTests
         s = Step(s, new SetPlan([Problem]), TownshipReporter, At(2026, 1, 6));
         s = Step(s, new SubmitEvaluation(Period.Parse("2026-Q1"), 70, 2, 5, null), BannerReviewer, At(2026, 3, 30));
         s = Step(s, new ChangeProblem("P1", ProblemAction.Resolve), VillageReporter, At(2026, 4, 1));
-        s = Step(s, new ChangeProblem("P1", ProblemAction.Close), VillageReporter, At(2026, 4, 2));
+        s = Step(s, new ChangeProblem("P1", ProblemAction.Close), TownshipReporter, At(2026, 4, 2));
         s = Step(s, new ApplyForAcceptance(null), TownshipReporter, At(2026, 4, 3));
         s = Step(s, new DecideAcceptance(true, 88, null), BannerReviewer, At(2026, 4, 10));
         s = Step(s, new Relapse(["C3"], "again"), BannerReviewer, At(2026, 6, 1));

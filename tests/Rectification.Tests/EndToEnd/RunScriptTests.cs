@@ -39,13 +39,16 @@ public sealed class RunScriptTests
 
             var reporter = await As(run, Township, "reporter");
             var reviewer = await As(run, Banner, "reviewer");
+            var approver = await As(run, Banner, "approver");
+            var villageReporter = await As(run, village, "reporter");
             Assert.Equal(HttpStatusCode.OK, (await reporter.Post($"/api/v1/cases/{village}/findings", new { source = "fieldInvestigation", criteria = new[] { "C1" } })).Status);
             Assert.Equal(HttpStatusCode.OK, (await reporter.Post($"/api/v1/cases/{village}/proposal", new { criteria = new[] { "C1" }, categories = new[] { "L1" }, reason = "vacant" })).Status);
             Assert.Equal(HttpStatusCode.OK, (await reviewer.Post($"/api/v1/cases/{village}/review", new { decision = "confirm" })).Status);
-            Assert.Equal(HttpStatusCode.OK, (await reviewer.Post($"/api/v1/cases/{village}/approval", new { decision = "approve" })).Status);
+            Assert.Equal(HttpStatusCode.OK, (await approver.Post($"/api/v1/cases/{village}/approval", new { decision = "approve" })).Status);
             Assert.Equal(HttpStatusCode.OK, (await reporter.Put($"/api/v1/cases/{village}/plan", new { problems = new[] { new { description = "vacant", criterion = "C1", measures = new[] { "select" }, target = "in post", deadline = "2026-12-31", responsible = "head" } } })).Status);
-            foreach (var action in new[] { "resolve", "close" })
-                Assert.Equal(HttpStatusCode.OK, (await reporter.Post($"/api/v1/cases/{village}/problems/P1/{action}")).Status);
+            // The village resolves its problem; the township closes it (销号).
+            Assert.Equal(HttpStatusCode.OK, (await villageReporter.Post($"/api/v1/cases/{village}/problems/P1/resolve")).Status);
+            Assert.Equal(HttpStatusCode.OK, (await reporter.Post($"/api/v1/cases/{village}/problems/P1/close")).Status);
             Assert.Equal(HttpStatusCode.OK, (await reporter.Post($"/api/v1/cases/{village}/acceptance")).Status);
             Assert.Equal(HttpStatusCode.OK, (await reviewer.Post($"/api/v1/cases/{village}/acceptance/decision", new { decision = "signOff", satisfactionPercent = 95 })).Status);
             Assert.Equal(HttpStatusCode.OK, (await reviewer.Post($"/api/v1/cases/{village}/relapse", new { criteria = new[] { "C5" }, reason = "no meetings" })).Status);

@@ -26,8 +26,14 @@ public sealed class ScaledRunTests(ITestOutputHelper output)
         await using var run = await RunScript.StartAsync(data, FreePort.Next(), ["--silos", "2"],
             new Dictionary<string, string> { ["Rollup__ReconcileSeconds"] = "5", ["RateLimit__PerSecond"] = "2000", ["RateLimit__Burst"] = "2000" });
         using var http = new HttpClient { BaseAddress = new Uri(run.BaseUrl), Timeout = TimeSpan.FromSeconds(90) };
-        var (_, minted, _) = await http.Post("/api/v1/dev/tokens", new { sub = "burst", unit = "150000000000", role = "admin" });
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (string)minted!["token"]!);
+        // Nobody acts twice on one decision chain: the proposer, the reviewer and the approver are three people.
+        var tokens = new Dictionary<string, string>();
+        foreach (var role in new[] { "admin", "reviewer", "approver" })
+        {
+            var (_, minted, _) = await http.Post("/api/v1/dev/tokens", new { sub = $"burst-{role}", unit = "150000000000", role });
+            tokens[role] = (string)minted!["token"]!;
+        }
+        string TokenFor(string path) => path switch { "review" => tokens["reviewer"], "approval" => tokens["approver"], _ => tokens["admin"] };
 
         var rows = RegistryImport.ReadRows();
         var villages = rows.Where(r => r.Level == UnitLevel.Village && r.Code.StartsWith("1501")).Where((_, i) => i % 4 == 0).Take(240).Select(r => r.Code).ToArray();
@@ -46,7 +52,11 @@ public sealed class ScaledRunTests(ITestOutputHelper output)
             {
                 try
                 {
-                    var (status, problem, _) = await http.SendJson(method, path, body, r => r.Headers.Add("Idempotency-Key", key));
+                    var (status, problem, _) = await http.SendJson(method, path, body, r =>
+                    {
+                        r.Headers.Add("Idempotency-Key", key);
+                        r.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TokenFor(path.Split('/')[4]));
+                    });
                     if (status == HttpStatusCode.OK)
                     {
                         lock (outageLock) if (DateTime.UtcNow - first > longestOutage) longestOutage = DateTime.UtcNow - first;

@@ -13,7 +13,7 @@ namespace Rectification.Tests.Grains;
 [Collection(ClusterCollection.Name)]
 public sealed class RollupGrainTests(ClusterFixture fx, ITestOutputHelper output)
 {
-    private static readonly Period[] Periods = [Period.Parse("2026-10"), Period.Parse("2026-11"), Period.Parse("2026-Q4")];
+    private static readonly Period[] Periods = [Period.Parse("2026-10"), Period.Parse("2026-11"), Period.Parse("2026-12"), Period.Parse("2026-Q4")];
     private static readonly IReadOnlyList<Storage.RegistryImport.Row> Rows = Storage.RegistryImport.ReadRows();
 
     private DateOnly Today => new DuePolicy().LocalDate(fx.Clock.GetUtcNow());
@@ -89,7 +89,8 @@ public sealed class RollupGrainTests(ClusterFixture fx, ITestOutputHelper output
         await Parallel.ForEachAsync(villages, new ParallelOptions { MaxDegreeOfParallelism = 32 },
             async (v, _) => await Drive(v, plans[v] / 2, v.GetHashCode()));
 
-        fx.Clock.Set(new DateTimeOffset(2026, 11, 20, 3, 0, 0, TimeSpan.Zero));
+        // December: quarterly evaluations of Q4 are open (from the quarter's last month on).
+        fx.Clock.Set(new DateTimeOffset(2026, 12, 3, 3, 0, 0, TimeSpan.Zero));
         var second = Parallel.ForEachAsync(villages, new ParallelOptions { MaxDegreeOfParallelism = 32 },
             async (v, _) => await Drive(v, plans[v], v.GetHashCode() + 1));
         await Task.Delay(1500);
@@ -159,13 +160,13 @@ public sealed class RollupGrainTests(ClusterFixture fx, ITestOutputHelper output
             0 => (new RecordFinding(FindingSource.SelfCheck, Crit(), null), VillageReporter),
             1 => (new Propose(Crit(), [$"L{rnd.Next(1, 5)}"], "meets criteria"), TownshipReporter),
             2 => (new Review(rnd.Next(6) > 0, null), BannerReviewer),
-            3 => (new Approve(rnd.Next(6) > 0, null), BannerReviewer),
+            3 => (new Approve(rnd.Next(6) > 0, null), BannerApprover),
             4 => (new SetPlan([Problem with { Deadline = new DateOnly(2026, 10, 20 + rnd.Next(30) % 11) }]), TownshipReporter),
-            5 => (new SubmitMonthlyReport(Period.Parse(rnd.Next(2) == 0 ? "2026-10" : "2026-11"),
+            5 => (new SubmitMonthlyReport(Period.Parse($"2026-{10 + rnd.Next(3)}"),
                 new ReportFigures(rnd.Next(3), rnd.Next(5), rnd.Next(100000) / 100m, rnd.Next(3), rnd.Next(3), rnd.Next(2), rnd.Next(4), rnd.Next(5), null)), VillageReporter),
             6 => (new SetAssignment(new Assignment("leader", "group", new HelpingDepartment("dept", DepartmentType.Economic), new FirstSecretary("fs", new DateOnly(2026, 9, 1)))), TownshipReporter),
             7 => (new ChangeProblem("P1", ProblemAction.Resolve), VillageReporter),
-            8 => (new ChangeProblem("P1", ProblemAction.Close), VillageReporter),
+            8 => (new ChangeProblem("P1", ProblemAction.Close), TownshipReporter),
             9 => (new ApplyForAcceptance(null), TownshipReporter),
             10 => (new DecideAcceptance(rnd.Next(3) > 0, 80 + rnd.Next(20), null), BannerReviewer),
             _ => rnd.Next(2) == 0

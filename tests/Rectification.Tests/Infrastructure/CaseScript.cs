@@ -9,6 +9,7 @@ public static class CaseScript
     public static readonly Actor TownshipReporter = new("reporter-t", Role.Reporter, UnitLevel.Township);
     public static readonly Actor VillageReporter = new("reporter-v", Role.Reporter, UnitLevel.Village);
     public static readonly Actor BannerReviewer = new("reviewer-b", Role.Reviewer, UnitLevel.Banner);
+    public static readonly Actor BannerApprover = new("approver-b", Role.Approver, UnitLevel.Banner);
 
     public static readonly PlannedProblem Problem = new(null, "Secretary post vacant", "C1", ["Select a secretary"], "Secretary in post",
         new DateOnly(2026, 12, 31), "Township head");
@@ -19,6 +20,6 @@ public static class CaseScript
         yield return (new RecordFinding(FindingSource.SelfCheck, criteria, "screening"), VillageReporter);
         yield return (new Propose(criteria, ["L1"], "meets the criteria"), TownshipReporter);
         yield return (new Review(true, null), BannerReviewer);
-        yield return (new Approve(true, null), BannerReviewer);
+        yield return (new Approve(true, null), BannerApprover);
     }
 }

@@ -38,7 +38,11 @@ public static class StoredCases
             foreach (var (k, v) in SummaryEvaluator.Evaluate(DigestBuilder.From(state, policy).Counters, period, today, policy))
                 figures[k] = figures.GetValueOrDefault(k) + v;
         }
-        foreach (var (k, v) in await registry.OrganizationsAsync(unit)) figures[k] = v;
+        var organizations = await registry.OrganizationsAsync(unit);
+        foreach (var (k, v) in organizations) figures[k] = v;
+        // The clusters these figures check receive no township progress reports: every one that has fallen due is missing.
+        SummaryEvaluator.AddTownshipReports(figures, new Dictionary<string, Dictionary<int, long>>(), period, today, policy,
+            organizations.GetValueOrDefault("units.townships"));
         foreach (var zero in figures.Where(f => f.Value == 0).Select(f => f.Key).ToList()) figures.Remove(zero);
         return figures;
     }

@@ -1,0 +1,71 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Rectification.Cases;
+
+namespace Rectification.Villages;
+
+/// <summary>
+/// The fields a command changed, each with its value before and after (JSON text), so a correction
+/// never loses the old value: report figures, plan fields, assignment, evaluations, acceptance.
+/// Lists are compared by their keys (problem id, month, quarter), and only the parts of the case
+/// whose object actually changed are serialized: states are immutable, so an untouched part is the
+/// same reference before and after.
+/// </summary>
+public static class CaseChanges
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    public static FieldChange[] Between(CaseState before, CaseState after)
+    {
+        var changes = new List<FieldChange>();
+        Compare(changes, "criteria", before.Criteria, after.Criteria);
+        Compare(changes, "categories", before.Categories, after.Categories);
+        Keyed(changes, "problems", before.Problems, after.Problems, p => p.Id);
+        Compare(changes, "assignment", before.Assignment, after.Assignment);
+        Keyed(changes, "reports", before.Reports, after.Reports, r => r.Month.ToString());
+        Keyed(changes, "evaluations", before.Evaluations, after.Evaluations, e => e.Quarter.ToString());
+        Compare(changes, "acceptance", before.Acceptance, after.Acceptance);
+        // Findings only grow: each new one is a change from nothing.
+        for (var i = before.Findings.Length; i < after.Findings.Length; i++)
+        {
+            Compare<Finding>(changes, $"findings.{i}", null, after.Findings[i]);
+        }
+        return [.. changes];
+    }
+
+    private static void Keyed<T>(List<FieldChange> changes, string path, T[] before, T[] after, Func<T, string> key) where T : class
+    {
+        if (ReferenceEquals(before, after)) return;
+        var old = before.ToDictionary(key);
+        var now = after.ToDictionary(key);
+        foreach (var k in old.Keys.Union(now.Keys))
+        {
+            Compare(changes, $"{path}.{k}", old.GetValueOrDefault(k), now.GetValueOrDefault(k));
+        }
+    }
+
+    private static void Compare<T>(List<FieldChange> changes, string path, T? before, T? after)
+    {
+        if (ReferenceEquals(before, after)) return;
+        Diff(changes, path, JsonSerializer.SerializeToNode(before, Json), JsonSerializer.SerializeToNode(after, Json));
+    }
+
+    private static void Diff(List<FieldChange> changes, string path, JsonNode? a, JsonNode? b)
+    {
+        if (a is JsonObject oa && b is JsonObject ob)
+        {
+            foreach (var name in oa.Select(p => p.Key).Union(ob.Select(p => p.Key)))
+            {
+                Diff(changes, $"{path}.{name}", oa[name], ob[name]);
+            }
+            return;
+        }
+        var from = a?.ToJsonString();
+        var to = b?.ToJsonString();
+        if (from != to) changes.Add(new FieldChange(path, from, to));
+    }
+}
