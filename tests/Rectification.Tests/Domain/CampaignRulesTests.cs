@@ -14,16 +14,6 @@ public sealed class CampaignRulesTests
     private static DateTimeOffset At(int month, int day) => new(2026, month, day, 2, 0, 0, TimeSpan.Zero);
     private static readonly ReportFigures Figures0 = new(0, 1, 100m, 0, 0, 0, 0, 0, null);
 
-    private static CaseState Step(CaseState s, CaseCommand c, Actor a, DateTimeOffset now) => CaseRules.Decide(s, c, a, now, Policy) switch
-    {
-        Accepted ok => ok.State,
-        Refused no => throw new Xunit.Sdk.XunitException($"{c.Name} refused: {no.Result.Outcome} {no.Result.Detail}"),
-        _ => throw new InvalidOperationException(),
-    };
-
-    private static CaseResult Refusal(CaseState s, CaseCommand c, Actor a, DateTimeOffset now) =>
-        Assert.IsType<Refused>(CaseRules.Decide(s, c, a, now, Policy)).Result;
-
     private static CaseState OpenedOn(DateTimeOffset at) =>
         ToOpen("C1").Aggregate(new CaseState { Code = "150102001001" }, (s, x) => Step(s, x.Command, x.Actor, at));
 

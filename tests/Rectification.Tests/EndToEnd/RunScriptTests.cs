@@ -13,10 +13,10 @@ public sealed class RunScriptTests
     private const string Township = "150102001000";
     private const string Banner = "150102000000";
 
-    private static async Task<HttpClient> As(RunScript run, string unit, string role)
+    private static async Task<HttpClient> As(RunScript run, string unit, string role, string? sub = null)
     {
         var http = new HttpClient { BaseAddress = new Uri(run.BaseUrl) };
-        var (_, body, _) = await http.Post("/api/v1/dev/tokens", new { sub = $"{role}-e2e", unit, role });
+        var (_, body, _) = await http.Post("/api/v1/dev/tokens", new { sub = sub ?? $"{role}-e2e", unit, role });
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (string)body!["token"]!);
         return http;
     }
@@ -40,7 +40,7 @@ public sealed class RunScriptTests
             var reporter = await As(run, Township, "reporter");
             var reviewer = await As(run, Banner, "reviewer");
             var approver = await As(run, Banner, "approver");
-            var villageReporter = await As(run, village, "reporter");
+            var villageReporter = await As(run, village, "reporter", "village-reporter-e2e");
             Assert.Equal(HttpStatusCode.OK, (await reporter.Post($"/api/v1/cases/{village}/findings", new { source = "fieldInvestigation", criteria = new[] { "C1" } })).Status);
             Assert.Equal(HttpStatusCode.OK, (await reporter.Post($"/api/v1/cases/{village}/proposal", new { criteria = new[] { "C1" }, categories = new[] { "L1" }, reason = "vacant" })).Status);
             Assert.Equal(HttpStatusCode.OK, (await reviewer.Post($"/api/v1/cases/{village}/review", new { decision = "confirm" })).Status);

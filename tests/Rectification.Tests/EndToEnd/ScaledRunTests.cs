@@ -33,6 +33,7 @@ public sealed class ScaledRunTests(ITestOutputHelper output)
             var (_, minted, _) = await http.Post("/api/v1/dev/tokens", new { sub = $"burst-{role}", unit = "150000000000", role });
             tokens[role] = (string)minted!["token"]!;
         }
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens["admin"]);
         string TokenFor(string path) => path switch { "review" => tokens["reviewer"], "approval" => tokens["approver"], _ => tokens["admin"] };
 
         var rows = RegistryImport.ReadRows();
@@ -55,7 +56,7 @@ public sealed class ScaledRunTests(ITestOutputHelper output)
                     var (status, problem, _) = await http.SendJson(method, path, body, r =>
                     {
                         r.Headers.Add("Idempotency-Key", key);
-                        r.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TokenFor(path.Split('/')[4]));
+                        r.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TokenFor(path.Split('/')[5]));
                     });
                     if (status == HttpStatusCode.OK)
                     {
