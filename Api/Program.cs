@@ -1,6 +1,9 @@
 using Rectification.Api.Auth;
 using Rectification.Api.Cases;
 using Rectification.Api.Criteria;
+using Rectification.Api.Forms;
+using Rectification.Api.Imports;
+using Rectification.Api.Ledger;
 using Rectification.Api.Setup;
 using Rectification.Api.Summaries;
 using Rectification.Api.Units;
@@ -11,6 +14,13 @@ builder.AddCluster();
 builder.AddSecurity();
 builder.Services.AddSingleton<UnitQueries>();
 builder.Services.AddSingleton<CriteriaCatalogue>();
+builder.Services.AddSingleton<OrganizationCategories>();
+builder.Services.AddSingleton<UnitMoves>();
+builder.Services.AddScoped<IdempotentAnswers>();
+builder.Services.AddSingleton<Rectification.Api.Ledger.LedgerQueries>();
+builder.Services.AddSingleton<Rectification.Api.Forms.FormQueries>();
+builder.Services.AddSingleton<Rectification.Api.Imports.UnitImport>();
+builder.Services.AddSingleton<Rectification.Api.Imports.CaseImport>();
 builder.Services.AddScoped<CaseCommandRunner>();
 builder.Services.AddScoped<WriteConditions>();
 // The same calendar as the silos: due dates decide which township reports are missing in a drill-through.
@@ -25,6 +35,11 @@ app.MapOperations();
 
 var v1 = app.MapGroup("/api/v1").RequireAuthorization().RequireRateLimiting(HttpConventions.PerCaller);
 v1.MapUnits();
+v1.MapUnitProfiles();
+v1.MapOrganizationCategories();
+v1.MapLedger();
+v1.MapForms();
+v1.MapImports();
 v1.MapCases();
 v1.MapCriteria();
 v1.MapProgress();

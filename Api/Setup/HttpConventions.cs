@@ -53,7 +53,7 @@ public static class HttpConventions
             };
         });
 
-        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        builder.Services.AddOpenApi(o => o.AddOperationTransformer(ParameterEnums.Apply).AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "Rectification of weak and lax grassroots Party organizations";
             doc.Components ??= new OpenApiComponents();
@@ -80,15 +80,23 @@ public static class HttpConventions
         app.UseStatusCodePages();
         // Kestrel enforces the limit too; this answers early and the same way behind any server.
         var maxBody = app.Configuration.GetValue("Limits:MaxBodyBytes", 256 * 1024);
+        var maxImport = app.Configuration.GetValue("Limits:MaxImportBytes", 16 * 1024 * 1024);
         app.Use(async (ctx, next) =>
         {
-            if (ctx.Request.ContentLength > maxBody)
+            // Imports carry files: their own, larger limit.
+            var limit = maxBody;
+            if (HttpMethods.IsPost(ctx.Request.Method) && ctx.Request.Path.Value?.EndsWith("/import", StringComparison.Ordinal) == true)
+            {
+                limit = maxImport;
+                if (ctx.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = maxImport;
+            }
+            if (ctx.Request.ContentLength > limit)
             {
                 ctx.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
                 await ctx.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
                 {
                     HttpContext = ctx,
-                    ProblemDetails = { Status = 413, Title = "Request body too large.", Detail = $"At most {maxBody} bytes." },
+                    ProblemDetails = { Status = 413, Title = "Request body too large.", Detail = $"At most {limit} bytes." },
                 });
                 return;
             }

@@ -38,3 +38,16 @@ public sealed class WriteConditions(Access access, IOptions<Microsoft.AspNetCore
         return null;
     }
 }
+
+/// <summary>The If-Match header as a version number; absent is fine, malformed is not.</summary>
+public static class IfMatch
+{
+    public static bool TryRead(HttpContext http, out int? version)
+    {
+        version = null;
+        if (http.Request.Headers.IfMatch is not { Count: > 0 } header) return true;
+        if (!int.TryParse(header.ToString().Replace("W/", "").Trim('"'), out var v)) return false;
+        version = v;
+        return true;
+    }
+}

@@ -13,11 +13,15 @@ public sealed record UnitDto(
     int? Members,
     int ChildCount,
     string? SecretaryName,
-    string? SecretaryContact);
+    string? SecretaryContact,
+    ElectionRecord Election,
+    int Version);
 
 public static class UnitDtoExtensions
 {
     public static UnitDto ToDto(this Unit u, Role viewer) => new(
         u.Code, u.Name, u.Level.ToWire(), u.ParentCode, u.Category, u.Form, u.Members, u.ChildCount,
-        u.SecretaryName, viewer.SeesPersonalData() ? u.SecretaryContact : null);
+        u.SecretaryName, viewer.SeesPersonalData() ? u.SecretaryContact : null,
+        new ElectionRecord(u.ElectionLastOn, u.ElectionNextDueOn, u.ElectionDifficult, u.ElectionDifficultReason, u.ElectionCompletedOn),
+        u.Version);
 }

@@ -33,6 +33,6 @@ public static class Roles
 
     public static string ToWire(this Role role) => role.ToString().ToLowerInvariant();
 
-    /// <summary>Secretaries' contacts are personal data; viewers do not need them.</summary>
-    public static bool SeesPersonalData(this Role role) => role != Role.Viewer;
+    /// <summary>Secretaries' contacts are personal data: reviewers and above, who follow a case up, need them; viewers and reporters do not.</summary>
+    public static bool SeesPersonalData(this Role role) => role >= Role.Reviewer;
 }

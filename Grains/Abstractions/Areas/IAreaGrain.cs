@@ -35,4 +35,8 @@ public interface IAreaGrain : IGrainWithStringKey
     /// <summary>Compare the children's current versions with what is held and heal the difference; deep asks the children to do the same first.</summary>
     [Alias("Reconcile")]
     Task<long> ReconcileAsync(bool deep);
+
+    /// <summary>The registry changed around this unit (a move): reload it, drop and fetch children, publish to the current parent.</summary>
+    [Alias("RegistryChanged")]
+    Task RegistryChangedAsync();
 }

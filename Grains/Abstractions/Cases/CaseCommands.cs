@@ -100,3 +100,24 @@ public sealed record Relapse([property: Id(0)] string[] Criteria, [property: Id(
 {
     public override string Name => "relapse";
 }
+
+/// <summary>
+/// A case the region already keeps in its spreadsheets, brought into the system (导入): status up to
+/// open, its criteria and lagging categories, the day it entered the ledger, its plan's problems and
+/// the four ones. <see cref="Source"/> names the file and row for the history.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("ImportCase")]
+public sealed record ImportCase(
+    [property: Id(0)] CaseStatus Status, [property: Id(1)] string[] Criteria, [property: Id(2)] string[] Categories,
+    [property: Id(3)] DateOnly? OpenedOn, [property: Id(4)] PlannedProblem[] Problems, [property: Id(5)] Assignment? Assignment,
+    [property: Id(6)] string Source) : CaseCommand
+{
+    public override string Name => "import";
+
+    /// <summary>What was imported, without where from: the same content from the same or another file is the same import.</summary>
+    public string ContentHash()
+    {
+        var json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(this with { Source = "" });
+        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(json));
+    }
+}

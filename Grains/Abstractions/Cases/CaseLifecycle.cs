@@ -31,6 +31,8 @@ public static class CaseLifecycle
         new("acceptance", Role.Reporter, UnitLevel.Township, [Open]),
         new("acceptanceDecision", Role.Reviewer, UnitLevel.Banner, [AcceptanceRequested]),
         new("relapse", Role.Reviewer, UnitLevel.Banner, [SignedOff]),
+        // Bringing in a case kept elsewhere: an admin of a banner or above, only for a case not yet under way here.
+        new("import", Role.Admin, UnitLevel.Banner, [Normal, Screened, Rejected]),
     ];
 
     public static string[] AllowedIn(CaseStatus status) =>

@@ -11,7 +11,8 @@ public sealed record Actor([property: Id(0)] string Sub, [property: Id(1)] Role 
 public sealed record CaseAck([property: Id(0)] string Code, [property: Id(1)] string Command, [property: Id(2)] CaseStatus Status,
     [property: Id(3)] int Version, [property: Id(4)] DateTimeOffset At);
 
-public enum CaseOutcome { Accepted, Invalid, Forbidden, NotFound, Conflict, PreconditionFailed }
+/// <summary>How a command ended. <c>Unchanged</c>: an import of content the case already holds, answered without a write.</summary>
+public enum CaseOutcome { Accepted, Invalid, Forbidden, NotFound, Conflict, PreconditionFailed, Unchanged }
 
 /// <summary>A command's result: accepted with an ack, or refused with the reason.</summary>
 [GenerateSerializer, Immutable, Alias("CaseResult")]

@@ -24,4 +24,6 @@ public static class CaseRuleNames
     public const string ReportingWindow = "reportingWindow";
     /// <summary>Problem steps in order: resolve an open one, close a resolved one, archive a closed one.</summary>
     public const string ProblemSteps = "problemSteps";
+    /// <summary>An import's history goes after what the case already recorded: its day in the ledger is not before the last change.</summary>
+    public const string ImportOrder = "importAfterHistory";
 }

@@ -33,6 +33,8 @@ public sealed record CaseState
     [Id(16)] public string? ReviewedBy { get; init; }
     /// <summary>After a relapse, problems numbered from here on are the new work acceptance needs.</summary>
     [Id(17)] public int RelapseProblemFloor { get; init; }
+    /// <summary>The content of the import that brought this case in, so the same file imported again changes nothing.</summary>
+    [Id(18)] public string? ImportedHash { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("Finding")]

@@ -10,6 +10,10 @@ public interface IVillageGrain : IGrainWithStringKey
     [Alias("Execute")]
     Task<CaseResult> ExecuteAsync(CaseCommand command, Actor actor, CommandConditions conditions);
 
+    /// <summary>What the command would do now, without doing it (an import's dry run).</summary>
+    [Alias("Preview"), Orleans.Concurrency.ReadOnly]
+    Task<CaseResult> PreviewAsync(CaseCommand command, Actor actor);
+
     [Alias("Get"), Orleans.Concurrency.ReadOnly]
     Task<CaseState> GetAsync();
 
@@ -20,6 +24,10 @@ public interface IVillageGrain : IGrainWithStringKey
     /// <summary>Re-projects the read model and re-publishes the digest if the read model is behind the stored case.</summary>
     [Alias("RepairReadModel")]
     Task RepairReadModelAsync();
+
+    /// <summary>This organization moved: reload the registry and publish the digest to the new parent.</summary>
+    [Alias("RegistryChanged")]
+    Task RegistryChangedAsync();
 
     [Alias("GetSummary"), Orleans.Concurrency.ReadOnly]
     Task<Rollup.SummaryResult> GetSummaryAsync(Periods.Period period);

@@ -24,6 +24,10 @@ public sealed record DuePolicy
     public DateOnly LocalDate(DateTimeOffset instant) =>
         DateOnly.FromDateTime(instant.ToOffset(TimeSpan.FromHours(UtcOffsetHours)).DateTime);
 
+    /// <summary>The first instant of a local day.</summary>
+    public DateTimeOffset StartOf(DateOnly day) =>
+        new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(UtcOffsetHours));
+
     public bool HasStarted(Period p, DateTimeOffset now) => LocalDate(now) >= p.Start;
 
     public bool IsOnTime(Period p, DateTimeOffset receivedAt) => LocalDate(receivedAt) <= DueOn(p);

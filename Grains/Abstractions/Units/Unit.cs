@@ -1,6 +1,6 @@
 namespace Rectification.Units;
 
-/// <summary>One unit of the registry as the API shows it.</summary>
+/// <summary>One unit of the registry as the API shows it, with its re-election record and profile version.</summary>
 public sealed record Unit(
     string Code,
     string Name,
@@ -11,4 +11,10 @@ public sealed record Unit(
     int? Members,
     string? SecretaryName,
     string? SecretaryContact,
-    int ChildCount);
+    int ChildCount,
+    int Version = 1,
+    DateOnly? ElectionLastOn = null,
+    DateOnly? ElectionNextDueOn = null,
+    bool ElectionDifficult = false,
+    string? ElectionDifficultReason = null,
+    DateOnly? ElectionCompletedOn = null);

@@ -6,22 +6,29 @@ namespace Rectification.Units;
 /// <summary>
 /// The registry's tree held in memory: about 16,000 units fit in a few megabytes, and every request's
 /// subtree check and every grain's parent lookup would otherwise be a query. Loaded from PostgreSQL on
-/// first use and reloaded after the registry changes.
+/// first use. Every registry change bumps <c>registry_version</c> in its transaction; each process
+/// compares that number at most every <see cref="CheckEvery"/> (or at once, <see cref="RefreshAsync"/>)
+/// and reloads when it moved, so an edit or a move made through any API instance reaches every silo.
 /// </summary>
 public sealed class UnitRegistry(NpgsqlDataSource db)
 {
+    public static readonly TimeSpan CheckEvery = TimeSpan.FromSeconds(2);
     private readonly SemaphoreSlim _loading = new(1, 1);
     private volatile Snapshot? _snapshot;
+    private long _checkedAt;
 
     public sealed record Node(string Code, string Name, UnitLevel Level, string? ParentCode, string? Category);
 
-    private sealed record Snapshot(FrozenDictionary<string, Node> Nodes, FrozenDictionary<string, string[]> Children)
+    private sealed record Snapshot(long Version, FrozenDictionary<string, Node> Nodes, FrozenDictionary<string, string[]> Children, FrozenSet<string> Rural)
     {
         public System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyDictionary<string, long>> Organizations { get; } = new();
     }
 
     public async ValueTask<Node?> FindAsync(string code) =>
         (await GetAsync()).Nodes.GetValueOrDefault(code);
+
+    /// <summary>Every unit, for checks that look at the whole tree at once (a move, an import).</summary>
+    public async ValueTask<IReadOnlyDictionary<string, Node>> AllAsync() => (await GetAsync()).Nodes;
 
     public async ValueTask<IReadOnlyList<string>> ChildrenAsync(string code) =>
         (await GetAsync()).Children.GetValueOrDefault(code) ?? [];
@@ -54,7 +61,7 @@ public sealed class UnitRegistry(NpgsqlDataSource db)
 
     /// <summary>
     /// Grassroots organizations in a unit's subtree as summary figures: <c>organizations.total</c>,
-    /// <c>organizations.byCategory.{category}</c> and <c>organizations.rural</c> (gacha and village together);
+    /// <c>organizations.byCategory.{category}</c> and <c>organizations.rural</c> (the categories the catalogue marks rural: gacha and village);
     /// also <c>units.townships</c>, the townships in the subtree (each owes half-monthly progress reports).
     /// </summary>
     public async ValueTask<IReadOnlyDictionary<string, long>> OrganizationsAsync(string code)
@@ -67,7 +74,7 @@ public sealed class UnitRegistry(NpgsqlDataSource db)
             var category = snapshot.Nodes[village].Category ?? VillageCategory.Other;
             figures["organizations.total"] = figures.GetValueOrDefault("organizations.total") + 1;
             figures[$"organizations.byCategory.{category}"] = figures.GetValueOrDefault($"organizations.byCategory.{category}") + 1;
-            if (VillageCategory.IsRural(category)) figures["organizations.rural"] = figures.GetValueOrDefault("organizations.rural") + 1;
+            if (snapshot.Rural.Contains(category)) figures["organizations.rural"] = figures.GetValueOrDefault("organizations.rural") + 1;
         }
         var townships = 0L;
         var stack = new Stack<string>([code]);
@@ -83,13 +90,18 @@ public sealed class UnitRegistry(NpgsqlDataSource db)
     /// <summary>Forget the cached tree; the next lookup reloads it.</summary>
     public void Invalidate() => _snapshot = null;
 
-    private async ValueTask<Snapshot> GetAsync()
+    /// <summary>The registry's version as this process holds it.</summary>
+    public async ValueTask<long> VersionAsync() => (await GetAsync()).Version;
+
+    /// <summary>Compare with the database now and reload if the registry changed (after a move, before acting on it).</summary>
+    public async Task RefreshAsync()
     {
-        if (_snapshot is { } ready) return ready;
         await _loading.WaitAsync();
         try
         {
-            return _snapshot ??= await LoadAsync();
+            var current = await ReadVersionAsync();
+            if (_snapshot is not { } held || held.Version != current) _snapshot = await LoadAsync();
+            _checkedAt = Environment.TickCount64;
         }
         finally
         {
@@ -97,8 +109,49 @@ public sealed class UnitRegistry(NpgsqlDataSource db)
         }
     }
 
+    private async ValueTask<Snapshot> GetAsync()
+    {
+        if (_snapshot is { } ready && Environment.TickCount64 - Interlocked.Read(ref _checkedAt) < CheckEvery.TotalMilliseconds) return ready;
+        await _loading.WaitAsync();
+        try
+        {
+            if (_snapshot is { } held)
+            {
+                if (Environment.TickCount64 - _checkedAt < CheckEvery.TotalMilliseconds) return held;
+                try
+                {
+                    if (await ReadVersionAsync() == held.Version)
+                    {
+                        _checkedAt = Environment.TickCount64;
+                        return held;
+                    }
+                }
+                catch (NpgsqlException)
+                {
+                    // The database is away: the tree held is the best answer until it is back.
+                    return held;
+                }
+            }
+            _snapshot = await LoadAsync();
+            _checkedAt = Environment.TickCount64;
+            return _snapshot;
+        }
+        finally
+        {
+            _loading.Release();
+        }
+    }
+
+    private async Task<long> ReadVersionAsync()
+    {
+        await using var cmd = db.CreateCommand("SELECT version FROM registry_version");
+        return await cmd.ExecuteScalarAsync() is long v ? v : 0;
+    }
+
     private async Task<Snapshot> LoadAsync()
     {
+        // The version is read first: a change committed during the load is seen again at the next check.
+        var version = await ReadVersionAsync();
         var nodes = new Dictionary<string, Node>();
         await using (var cmd = db.CreateCommand("SELECT code, name, level, parent_code, category FROM units"))
         await using (var reader = await cmd.ExecuteReaderAsync())
@@ -110,10 +163,17 @@ public sealed class UnitRegistry(NpgsqlDataSource db)
                 nodes[node.Code] = node;
             }
         }
+        // Which categories are rural (嘎查村) is reference data an admin can extend.
+        var rural = new HashSet<string>();
+        await using (var cmd = db.CreateCommand("SELECT code FROM organization_categories WHERE rural"))
+        await using (var reader = await cmd.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync()) rural.Add(reader.GetString(0));
+        }
         var children = nodes.Values
             .Where(n => n.ParentCode is not null)
             .GroupBy(n => n.ParentCode!)
             .ToFrozenDictionary(g => g.Key, g => g.Select(n => n.Code).Order(StringComparer.Ordinal).ToArray());
-        return new Snapshot(nodes.ToFrozenDictionary(), children);
+        return new Snapshot(version, nodes.ToFrozenDictionary(), children, rural.ToFrozenSet());
     }
 }

@@ -33,7 +33,7 @@ public sealed partial class AreaGrain(
     private bool _dirty, _publishPending, _reminderSet;
     private DateTimeOffset _asOf, _lastPersist;
 
-    private long Version => rollup.State.Children.Values.Sum(d => d.Version);
+    private long Version => rollup.State.Children.Values.Sum(d => d.Version) + rollup.State.Retired;
 
     public override async Task OnActivateAsync(CancellationToken ct)
     {
@@ -57,7 +57,43 @@ public sealed partial class AreaGrain(
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory)
     {
         var handle = handleFactory.Create<DigestMessage>();
-        await handle.ResumeAsync((message, _) => MergeAsync(message.Child, message.Digest));
+        await handle.ResumeAsync((message, _) => MergeIfChildAsync(message.Child, message.Digest));
+    }
+
+    /// <summary>
+    /// A message from a unit that is no longer a child (it moved, and published before it knew) is
+    /// dropped; its new parent hears from it, and reconciliation covers any message lost either way.
+    /// </summary>
+    private async Task MergeIfChildAsync(string child, Digest digest)
+    {
+        if (child == Code || (await registry.ChildrenAsync(Code)).Contains(child)) await MergeAsync(child, digest);
+    }
+
+    /// <summary>
+    /// After a move: reload the registry now, take this unit's (possibly new) parent, drop children that
+    /// moved away, fetch children that arrived, and publish the result upward.
+    /// </summary>
+    public async Task RegistryChangedAsync()
+    {
+        await registry.RefreshAsync();
+        _node = await registry.FindAsync(Code);
+        await ReconcileAsync(deep: false);
+        _dirty = true;
+        await PublishAsync();
+    }
+
+    private void Forget(string child)
+    {
+        if (!rollup.State.Children.Remove(child, out var held)) return;
+        _total.Add(held, -1);
+        rollup.State.Retired += held.Version + 1;
+        _dirty = true;
+        _asOf = clock.GetUtcNow();
+        if (!_publishPending)
+        {
+            _publishPending = true;
+            _publish!.Change(TimeSpan.FromMilliseconds(options.Value.CoalesceMilliseconds), Timeout.InfiniteTimeSpan);
+        }
     }
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => ReconcileAsync(deep: false);
@@ -111,10 +147,27 @@ public sealed partial class AreaGrain(
     public async Task<long> ReconcileAsync(bool deep)
     {
         var children = await registry.ChildrenAsync(Code);
-        if (_node?.Level == UnitLevel.Township)
+        var moved = rollup.State.Children.Keys.Where(k => k != Code && !children.Contains(k)).ToList();
+        foreach (var gone in moved) Forget(gone);
+        if (moved.Count > 0)
         {
-            // Village versions come from their stored states in one query; only villages that differ are asked.
-            foreach (var (village, stored, projectionLost) in await StoredVersionsAsync(children))
+            // The retired versions must survive a crash, or the version could fall below what the parent holds.
+            _lastPersist = clock.GetUtcNow();
+            await rollup.WriteStateAsync();
+        }
+
+        // Grassroots organizations sit under townships, and (an enterprise's or an organ's branch) under
+        // banners too. Their versions come from their stored states in one query; only those that differ are asked.
+        var villages = new List<string>();
+        var areas = new List<string>();
+        foreach (var child in children)
+        {
+            if ((await registry.FindAsync(child))?.Level == UnitLevel.Village) villages.Add(child);
+            else areas.Add(child);
+        }
+        if (villages.Count > 0)
+        {
+            foreach (var (village, stored, projectionLost) in await StoredVersionsAsync(villages))
             {
                 var grain = GrainFactory.GetGrain<IVillageGrain>(village);
                 if ((rollup.State.Children.GetValueOrDefault(village)?.Version ?? 0) < stored)
@@ -124,11 +177,11 @@ public sealed partial class AreaGrain(
                 if (projectionLost) await grain.RepairReadModelAsync();
             }
         }
-        else
+        if (areas.Count > 0)
         {
             // Children are asked in parallel (a deep reconcile of the region reaches 1,225 townships);
             // their answers are merged one by one, as this grain's turn-based state requires.
-            var digests = await Task.WhenAll(children.Select(async child =>
+            var digests = await Task.WhenAll(areas.Select(async child =>
             {
                 var grain = GrainFactory.GetGrain<IAreaGrain>(child);
                 if (deep) await grain.ReconcileAsync(deep: true);

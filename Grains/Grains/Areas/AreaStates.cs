@@ -15,4 +15,10 @@ public sealed class AreaDutiesState
 public sealed class AreaRollupState
 {
     [Id(0)] public Dictionary<string, Digest> Children { get; set; } = [];
+
+    /// <summary>
+    /// Versions of children that moved away, plus one each, so the roll-up's version (the children's sum
+    /// plus this) still only grows and the parent takes the smaller snapshot as the newer one.
+    /// </summary>
+    [Id(1)] public long Retired { get; set; }
 }

@@ -15,17 +15,18 @@ namespace Rectification.ReadModel;
 /// guards make late or repeated rows harmless; a village that finds the read model behind on
 /// activation enqueues everything missing, so a silo that dies with a full queue loses nothing.
 /// </summary>
-public sealed partial class CaseProjection(NpgsqlDataSource db, ILogger<CaseProjection> log) : BackgroundService
+public sealed partial class CaseProjection(NpgsqlDataSource db, Microsoft.Extensions.Options.IOptions<Periods.DuePolicy> policy, ILogger<CaseProjection> log) : BackgroundService
 {
     private const int MaxBatch = 256;
     private readonly Channel<Item> _queue = Channel.CreateBounded<Item>(new BoundedChannelOptions(100_000) { FullMode = BoundedChannelFullMode.DropWrite });
 
-    private sealed record Item(CaseState State, HistoryEntry[] Entries, MonthlyReport[] Reports);
+    private sealed record Item(CaseState State, HistoryEntry[] Entries, MonthlyReport[] Reports, Rollup.Digest Digest);
 
     /// <param name="reports">The monthly reports to write: the one just submitted, or all of them when catching up.</param>
-    public void Enqueue(CaseState state, IEnumerable<HistoryEntry> entries, IEnumerable<MonthlyReport> reports)
+    /// <param name="digest">The case's roll-up digest at this version, kept beside the row for drill-through.</param>
+    public void Enqueue(CaseState state, IEnumerable<HistoryEntry> entries, IEnumerable<MonthlyReport> reports, Rollup.Digest digest)
     {
-        if (!_queue.Writer.TryWrite(new Item(state, [.. entries], [.. reports]))) LogDropped(log, state.Code, state.Version);
+        if (!_queue.Writer.TryWrite(new Item(state, [.. entries], [.. reports], digest))) LogDropped(log, state.Code, state.Version);
     }
 
     /// <summary>The read model's version of each case, for catching up on activation.</summary>
@@ -75,28 +76,36 @@ public sealed partial class CaseProjection(NpgsqlDataSource db, ILogger<CaseProj
     private async Task WriteAsync(List<Item> items, CancellationToken ct)
     {
         await using var batch = db.CreateBatch();
-        foreach (var item in items) Add(batch, item);
+        foreach (var item in items) Add(batch, item, policy.Value);
         // One implicit transaction for the whole batch: one round trip, one commit.
         await batch.ExecuteNonQueryAsync(ct);
     }
 
-    private static void Add(NpgsqlBatch batch, Item item)
+    private static void Add(NpgsqlBatch batch, Item item, Periods.DuePolicy policy)
     {
         var s = item.State;
         int Count(ProblemStatus st) => s.Problems.Count(p => p.Status == st);
+        var row = LedgerRow.Of(s, policy);
         batch.BatchCommands.Add(Command("""
             INSERT INTO cases AS c (code, status, criteria, categories, problems_open, problems_resolved, problems_closed,
-                                    problems_archived, four_ones, relapses, version, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now())
+                                    problems_archived, four_ones, relapses, version, updated_at, opened_on, last_report_month,
+                                    last_report_on_time, open_deadlines, main_problems, measures, digest)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now(), $12, $13, $14, $15, $16, $17, $18)
             ON CONFLICT (code) DO UPDATE SET
                 status = excluded.status, criteria = excluded.criteria, categories = excluded.categories,
                 problems_open = excluded.problems_open, problems_resolved = excluded.problems_resolved,
                 problems_closed = excluded.problems_closed, problems_archived = excluded.problems_archived,
                 four_ones = excluded.four_ones, relapses = excluded.relapses, version = excluded.version,
-                updated_at = excluded.updated_at
+                updated_at = excluded.updated_at, opened_on = excluded.opened_on, last_report_month = excluded.last_report_month,
+                last_report_on_time = excluded.last_report_on_time, open_deadlines = excluded.open_deadlines,
+                main_problems = excluded.main_problems, measures = excluded.measures, digest = excluded.digest
             WHERE c.version < excluded.version
             """, s.Code, s.Status.ToWire(), s.Criteria, s.Categories, Count(ProblemStatus.Open), Count(ProblemStatus.Resolved),
-            Count(ProblemStatus.Closed), Count(ProblemStatus.Archived), s.Assignment is not null, s.Relapses, s.Version));
+            Count(ProblemStatus.Closed), Count(ProblemStatus.Archived), s.Assignment is not null, s.Relapses, s.Version,
+            (object?)row.OpenedOn ?? new Null(NpgsqlDbType.Date), (object?)row.LastReportMonth ?? DBNull.Value,
+            (object?)row.LastReportOnTime ?? new Null(NpgsqlDbType.Boolean),
+            row.OpenDeadlines, (object?)row.MainProblems ?? DBNull.Value, (object?)row.Measures ?? DBNull.Value,
+            new Jsonb(JsonSerializer.Serialize(item.Digest.Counters))));
 
         foreach (var r in item.Reports)
         {
@@ -127,6 +136,9 @@ public sealed partial class CaseProjection(NpgsqlDataSource db, ILogger<CaseProj
     /// <summary>Marks a JSON text for a jsonb column.</summary>
     private sealed record Jsonb(string? Text);
 
+    /// <summary>A null of a column type other than text.</summary>
+    private sealed record Null(NpgsqlDbType Type);
+
     private static NpgsqlBatchCommand Command(string sql, params object?[] values)
     {
         var cmd = new NpgsqlBatchCommand(sql);
@@ -136,8 +148,10 @@ public sealed partial class CaseProjection(NpgsqlDataSource db, ILogger<CaseProj
             {
                 string[] a => new NpgsqlParameter { Value = a, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
                 DateTimeOffset d => new NpgsqlParameter { Value = d.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz },
+                DateOnly[] a => new NpgsqlParameter { Value = a, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Date },
                 Jsonb j => new NpgsqlParameter { Value = (object?)j.Text ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb },
                 DBNull => new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
+                Null n => new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = n.Type },
                 _ => new NpgsqlParameter { Value = v },
             });
         }

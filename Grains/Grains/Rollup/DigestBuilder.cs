@@ -34,12 +34,13 @@ public static class DigestBuilder
             status = e.To;
             criteria = e.Criteria ?? criteria;
             categories = e.Categories ?? categories;
-            assigned |= e.Command == "assignment";
+            // An import that brought the four ones records the assignment among its changed fields.
+            assigned |= e.Command == "assignment" || (e.Command == "import" && e.Changes?.Any(ch => ch.Field.StartsWith("assignment", StringComparison.Ordinal)) == true);
             var after = Contribution(status, criteria, categories, assigned);
             foreach (var k in before) c.Add(k, day, -1);
             foreach (var k in after) c.Add(k, day, +1);
 
-            if (e.Command == "approval" && e.To == CaseStatus.Open) c.Add("cases.opened", day, 1);
+            if (e.Command is "approval" or "import" && e.To == CaseStatus.Open) c.Add("cases.opened", day, 1);
             if (e.To == CaseStatus.SignedOff) c.Add("cases.signedOff", day, 1);
             if (e.Command == "relapse") c.Add("cases.relapsed", day, 1);
         }

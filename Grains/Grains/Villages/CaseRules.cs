@@ -21,6 +21,10 @@ public static class CaseRules
     public static Decision Decide(CaseState state, CaseCommand command, Actor actor, DateTimeOffset now, DuePolicy policy)
     {
         var rule = CaseLifecycle.Table.Single(r => r.Command == command.Name);
+        if (command is ImportCase import && state.ImportedHash == import.ContentHash() && actor.Role >= rule.MinRole)
+        {
+            return new Refused(new CaseResult(CaseOutcome.Unchanged, Detail: "The case already holds this import.", CurrentStatus: state.Status));
+        }
         if (actor.Role < rule.MinRole)
         {
             return Forbid(CaseRuleNames.Authority, $"'{rule.Command}' needs the role {rule.MinRole.ToWire()} or higher.");

@@ -46,6 +46,8 @@ internal static class CaseTransitions
             s with { Criteria = r.Criteria, Relapses = s.Relapses + 1, Acceptance = null, RelapseProblemFloor = s.NextProblemNumber },
             Open, $"relapsed: {string.Join(",", r.Criteria)}", criteria: r.Criteria, categories: s.Categories, note: r.Reason),
 
+        ImportCase i => ApplyImport(s, i, actor, now, policy),
+
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name),
     };
 
@@ -231,6 +233,32 @@ internal static class CaseTransitions
                 SatisfactionPercent = d.SatisfactionPercent, DecisionNote = d.Note } },
             d.SignOff ? SignedOff : Open,
             d.SignOff ? $"signed off, satisfaction {d.SatisfactionPercent}%" : "returned for more work", note: d.Note);
+    }
+
+    /// <summary>
+    /// A case kept elsewhere enters as it stood: an open case from the day it entered the ledger (so its
+    /// months in the ledger count from then, as they did), with its problems planned that day. The
+    /// importer stands as proposer (and reviewer) so the next decisions fall to other people.
+    /// </summary>
+    private static Decision ApplyImport(CaseState s, ImportCase i, Actor actor, DateTimeOffset now, DuePolicy policy)
+    {
+        var at = i.OpenedOn is { } on ? policy.StartOf(on) : now;
+        if (s.History.Length > 0 && at < s.History[^1].At)
+        {
+            return CaseRules.Conflict(s, CaseRuleNames.ImportOrder,
+                $"openedOn {i.OpenedOn:yyyy-MM-dd} is before the case's last recorded change ({policy.LocalDate(s.History[^1].At):yyyy-MM-dd}).");
+        }
+        var next = s.NextProblemNumber;
+        var problems = i.Problems.Select(p => new ProblemItem($"P{next++}", p.Description, p.Criterion, p.Measures, p.Target, p.Deadline,
+            p.Responsible, ProblemStatus.Open, PlannedAt: at)).ToArray();
+        var after = s with
+        {
+            Criteria = i.Criteria, Categories = i.Categories, Problems = [.. s.Problems, .. problems], NextProblemNumber = next,
+            Assignment = i.Assignment ?? s.Assignment, Acceptance = null, ProposedBy = actor.Sub,
+            ReviewedBy = i.Status >= Reviewed ? actor.Sub : null, ImportedHash = i.ContentHash(),
+        };
+        return Accept(s, i, actor, at, after, i.Status, $"imported as {i.Status.ToWire()} from {i.Source}",
+            criteria: i.Criteria, categories: i.Categories, note: i.Source);
     }
 
     private static Accepted Accept(CaseState before, CaseCommand command, Actor actor, DateTimeOffset now, CaseState after,

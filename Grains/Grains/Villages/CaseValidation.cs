@@ -64,6 +64,9 @@ public static partial class CaseValidation
                 Codes(e, "criteria", r.Criteria, required: true);
                 e.Required("reason", r.Reason);
                 break;
+            case ImportCase i:
+                CheckImport(e, i, policy.LocalDate(now));
+                break;
         }
         return e.Result;
     }
@@ -85,6 +88,36 @@ public static partial class CaseValidation
         }
         var ids = plan.Problems.Where(p => p.Id is not null).Select(p => p.Id).ToList();
         if (ids.Count != ids.Distinct().Count()) e.Add("problems", "Problem ids must be unique.");
+    }
+
+    private static void CheckImport(Errors e, ImportCase i, DateOnly today)
+    {
+        if (i.Status is not (CaseStatus.Proposed or CaseStatus.Reviewed or CaseStatus.Open))
+        {
+            e.Add("status", "proposed, reviewed or open: an import brings a case in up to open.");
+        }
+        Codes(e, "criteria", i.Criteria, required: true);
+        Codes(e, "categories", i.Categories, required: false);
+        if (i.Status == CaseStatus.Open)
+        {
+            if (i.OpenedOn is not { } on) e.Add("openedOn", "Required for an open case: the day it entered the ledger.");
+            else if (on.Year < 2000 || on > today) e.Add("openedOn", $"A day from 2000-01-01 to today ({today:yyyy-MM-dd}).");
+            if (i.Problems.Length > 0) CheckPlan(e, new SetPlan(i.Problems));
+            if (i.Assignment is { } a)
+            {
+                e.Required("leader", a.Leader);
+                e.Required("workingGroup", a.WorkingGroup);
+                e.Required("helpingDepartment.name", a.HelpingDepartment?.Name);
+                e.Required("firstSecretary.name", a.FirstSecretary?.Name);
+            }
+        }
+        else
+        {
+            if (i.OpenedOn is not null) e.Add("openedOn", "Only an open case has a day it entered the ledger.");
+            if (i.Problems.Length > 0) e.Add("problems", "Only an open case has a plan.");
+            if (i.Assignment is not null) e.Add("assignment", "Only an open case has the four ones.");
+        }
+        if (i.Problems.Any(p => p.Id is not null)) e.Add("problems", "Imported problems are numbered by the case; leave their ids out.");
     }
 
     private static void CheckPeriod(Errors e, string field, Period p, PeriodKind kind, DateTimeOffset now, DuePolicy policy)

@@ -34,9 +34,27 @@ public sealed partial class VillageGrain(
         if (projected < store.State.Version)
         {
             var state = store.State with { Code = this.GetPrimaryKeyString() };
-            projection.Enqueue(state, state.History.Where(h => h.Version > projected), state.Reports);
-            await PublishAsync(state);
+            var digest = DigestBuilder.From(state, policy.Value);
+            projection.Enqueue(state, state.History.Where(h => h.Version > projected), state.Reports, digest);
+            await PublishAsync(state, digest);
         }
+    }
+
+    public Task<CaseResult> PreviewAsync(CaseCommand command, Actor actor)
+    {
+        var state = store.State with { Code = this.GetPrimaryKeyString() };
+        return Task.FromResult(CaseRules.Decide(state, command, actor, clock.GetUtcNow(), policy.Value) switch
+        {
+            Accepted a => new CaseResult(CaseOutcome.Accepted, new CaseAck(state.Code, command.Name, a.State.Status, a.State.Version, a.Entry.At)),
+            Refused r => r.Result,
+            _ => throw new InvalidOperationException(),
+        });
+    }
+
+    public async Task RegistryChangedAsync()
+    {
+        await registry.RefreshAsync();
+        if (store.State.Version > 0) await PublishAsync(store.State with { Code = this.GetPrimaryKeyString() }, DigestBuilder.From(store.State, policy.Value));
     }
 
     public Task<CaseState> GetAsync() => Task.FromResult(store.State with { Code = this.GetPrimaryKeyString() });
@@ -56,14 +74,14 @@ public sealed partial class VillageGrain(
     /// The new digest goes to the township's stream. Best effort on purpose: the write is already
     /// durable, and a lost message is healed by the township's reconciliation.
     /// </summary>
-    private async Task PublishAsync(CaseState state)
+    private async Task PublishAsync(CaseState state, Digest digest)
     {
         try
         {
             if ((await registry.FindAsync(state.Code))?.ParentCode is not { } township) return;
             var stream = this.GetStreamProvider(Names.RollupStreams)
                 .GetStream<DigestMessage>(StreamId.Create(Names.SummaryNamespace, township));
-            await stream.OnNextAsync(new DigestMessage(state.Code, DigestBuilder.From(state, policy.Value)));
+            await stream.OnNextAsync(new DigestMessage(state.Code, digest));
         }
         catch (Exception ex)
         {
@@ -131,8 +149,9 @@ public sealed partial class VillageGrain(
             DeactivateOnIdle();
             throw;
         }
-        projection.Enqueue(after, [entry], command is SubmitMonthlyReport r ? after.Reports.Where(x => x.Month == r.Month) : []);
-        await PublishAsync(after);
+        var digest = DigestBuilder.From(after, policy.Value);
+        projection.Enqueue(after, [entry], command is SubmitMonthlyReport r ? after.Reports.Where(x => x.Month == r.Month) : [], digest);
+        await PublishAsync(after, digest);
         return new CaseResult(CaseOutcome.Accepted, ack);
     }
 

@@ -29,6 +29,7 @@ public sealed class CaseRulesTableTests
         (new ApplyForAcceptance(null), ProblemStatus.Closed),
         (new DecideAcceptance(true, 90, null), ProblemStatus.Open),
         (new Relapse(["C3"], "again"), ProblemStatus.Open),
+        (new ImportCase(CaseStatus.Open, ["C1"], ["L1"], new DateOnly(2026, 10, 1), [], null, "cases.xlsx row 2"), ProblemStatus.Open),
     ];
 
     public static TheoryData<CaseStatus, int, Role> Combinations()

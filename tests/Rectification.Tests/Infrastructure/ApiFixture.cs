@@ -71,3 +71,17 @@ public sealed class ApiCollection : ICollectionFixture<ApiFixture>
 {
     public const string Name = "api";
 }
+
+/// <summary>A cluster of its own for tests that edit the registry (profiles, moves, imports): the shared one keeps the real tree.</summary>
+[CollectionDefinition(Name)]
+public sealed class LedgerCollection : ICollectionFixture<ApiFixture>
+{
+    public const string Name = "ledger";
+}
+
+/// <summary>A cluster of its own for the seed's whole distribution, so the region's figures are exactly the import's.</summary>
+[CollectionDefinition(Name)]
+public sealed class SeedImportCollection : ICollectionFixture<ApiFixture>
+{
+    public const string Name = "seed-import";
+}
