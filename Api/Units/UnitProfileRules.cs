@@ -61,7 +61,10 @@ public static partial class UnitProfileRules
         var levelText = body.Level ?? existing?.Level.ToWire();
         UnitLevel level = 0;
         if (levelText is null) Add("level", "Required for a new unit: village (any grassroots organization), township, banner or league.");
-        else if (!UnitLevels.TryParse(levelText, out level) || level == UnitLevel.Region) Add("level", "village, township, banner or league.");
+        else if (!UnitLevels.TryParse(levelText, out level) || (level == UnitLevel.Region && existing?.Level != UnitLevel.Region))
+        {
+            Add("level", "village, township, banner or league.");
+        }
         else if (existing is not null && existing.Level != level) Add("level", $"A unit keeps its level; {code} is a {existing.Level.ToWire()}.");
 
         var name = body.Name?.Trim();

@@ -88,3 +88,8 @@ ALTER TABLE cases
     ADD COLUMN main_problems       varchar(4000),
     ADD COLUMN measures            varchar(4000),
     ADD COLUMN digest              jsonb;
+
+-- Rows projected before this script have no digest. Marking them version 0 makes the townships'
+-- reconciliation see the read model behind the stored cases and have each village re-project itself
+-- (deploy/sql/007): the existing healing path backfills the new columns, nothing else is needed.
+UPDATE cases SET version = 0;
