@@ -9,16 +9,19 @@ public static class UnitsApi
     public static void MapUnits(this RouteGroupBuilder v1)
     {
         var units = v1.MapGroup("/units").WithTags("Registry");
-        units.MapGet("/{code}", GetUnit);
+        units.MapGet("/{code}", GetUnit).Produces<UnitDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         units.MapGet("/{code}/children", GetChildren);
     }
 
-    private static async Task<IResult> GetUnit(string code, Access access, UnitQueries queries)
+    private static async Task<IResult> GetUnit(string code, HttpContext http, Access access, UnitQueries queries)
     {
         var (_, denied) = await access.CheckAsync(code);
         if (denied is not null) return denied;
         var unit = await queries.FindAsync(code);
-        return unit is null ? Problems.NotFound($"No unit has the code {code}.") : TypedResults.Ok(unit.ToDto(access.Caller.Role));
+        if (unit is null) return Problems.NotFound($"No unit has the code {code}.");
+        // The version a profile edit names in If-Match.
+        http.Response.Headers.ETag = $"\"{unit.Version}\"";
+        return TypedResults.Ok(unit.ToDto(access.Caller.Role));
     }
 
     private static async Task<IResult> GetChildren(string code, int? limit, string? cursor, Access access, UnitQueries queries)

@@ -44,6 +44,7 @@ public sealed class ProfilesApiTests(ApiFixture fx)
         Assert.Equal("\"2\"", updatedResponse.Headers.ETag!.Tag);
         Assert.Equal(35, (int)updated!["members"]!);
         Assert.True((bool)updated["election"]!["difficult"]!);
+        Assert.Equal("\"2\"", (await admin.Get($"/api/v1/units/{code}")).Response.Headers.ETag!.Tag);
         // The same content again is no change.
         var (same, _, sameResponse) = await admin.Put($"/api/v1/units/{code}", change, r => r.Headers.IfMatch.ParseAdd("\"1\""));
         Assert.Equal(HttpStatusCode.OK, same);
