@@ -48,6 +48,7 @@ if (app.Configuration.GetValue<bool>("Auth:DevTokens"))
 {
     app.MapGroup("/api/v1").MapDevTokens();
 }
+app.EnsureEveryRouteDeclaresAccess();
 
 app.Run();
 

@@ -13,7 +13,7 @@ public static class DevTokensApi
     public sealed record TokenResponse(string Token, string Sub, string Unit, string Role, DateTime ExpiresAt);
 
     public static void MapDevTokens(this RouteGroupBuilder group) =>
-        group.MapPost("/dev/tokens", Mint).AllowAnonymous().WithTags("Development");
+        group.MapPost("/dev/tokens", Mint).AllowAnonymous().WithMetadata(new PublicRoute()).WithTags("Development");
 
     private static async Task<IResult> Mint(TokenRequest body, TokenIssuer issuer, UnitRegistry registry)
     {

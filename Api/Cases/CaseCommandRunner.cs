@@ -16,8 +16,6 @@ public sealed class CaseCommandRunner(Access access, UnitRegistry registry, Crit
 {
     public async Task<IResult> RunAsync(HttpContext http, string code, CaseCommand command)
     {
-        var (_, denied) = await access.CheckCaseAsync(code, Role.Reporter);
-        if (denied is not null) return denied;
 
         var unknown = await UnknownCriteriaAsync(command);
         if (unknown is not null) return unknown;

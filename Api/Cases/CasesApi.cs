@@ -1,3 +1,4 @@
+using Rectification.Security;
 using Rectification.Api.Auth;
 using Rectification.Api.Setup;
 using Rectification.Cases;
@@ -12,22 +13,22 @@ public static class CasesApi
     public static void MapCases(this RouteGroupBuilder v1)
     {
         var cases = v1.MapGroup("/cases/{code}").WithTags("Cases");
-        cases.MapGet("/", GetCase);
-        cases.MapGet("/history", GetHistory);
+        cases.MapGet("/", GetCase).RequireAccess(AccessAction.Read, village: true);
+        cases.MapGet("/history", GetHistory).RequireAccess(AccessAction.Read, village: true);
 
-        cases.MapPost("/findings", (string code, FindingBody b, HttpContext h, CaseCommandRunner r) => Run(h, r, code, e => Finding(b, e)));
-        cases.MapPost("/proposal", (string code, ProposalBody b, HttpContext h, CaseCommandRunner r) => Run(h, r, code, _ => Proposal(b)));
-        cases.MapPost("/review", (string code, DecisionBody b, HttpContext h, CaseCommandRunner r) => Run(h, r, code, e => Review(b, e)));
-        cases.MapPost("/approval", (string code, DecisionBody b, HttpContext h, CaseCommandRunner r) => Run(h, r, code, e => Approval(b, e)));
-        cases.MapPut("/plan", (string code, PlanBody b, HttpContext h, CaseCommandRunner r) => Run(h, r, code, e => Plan(b, e)));
-        cases.MapPut("/assignment", (string code, AssignmentBody b, HttpContext h, CaseCommandRunner r) => Run(h, r, code, e => Assignment(b, e)));
+        cases.MapPost("/findings", (string code, FindingBody b, HttpContext h, CaseCommandRunner r) => Run(h, r, code, e => Finding(b, e))).RequireAccess(AccessAction.Write, village: true);
+        cases.MapPost("/proposal", (string code, ProposalBody b, HttpContext h, CaseCommandRunner r) => Run(h, r, code, _ => Proposal(b))).RequireAccess(AccessAction.Write, village: true);
+        cases.MapPost("/review", (string code, DecisionBody b, HttpContext h, CaseCommandRunner r) => Run(h, r, code, e => Review(b, e))).RequireAccess(AccessAction.Decide, village: true);
+        cases.MapPost("/approval", (string code, DecisionBody b, HttpContext h, CaseCommandRunner r) => Run(h, r, code, e => Approval(b, e))).RequireAccess(AccessAction.Decide, village: true);
+        cases.MapPut("/plan", (string code, PlanBody b, HttpContext h, CaseCommandRunner r) => Run(h, r, code, e => Plan(b, e))).RequireAccess(AccessAction.Write, village: true);
+        cases.MapPut("/assignment", (string code, AssignmentBody b, HttpContext h, CaseCommandRunner r) => Run(h, r, code, e => Assignment(b, e))).RequireAccess(AccessAction.Write, village: true);
         cases.MapPost("/problems/{id}/{action:regex(^(resolve|close|archive)$)}", (string code, string id, string action, HttpContext h, CaseCommandRunner r) =>
-            Run(h, r, code, _ => new ChangeProblem(id, Enum.Parse<ProblemAction>(action, ignoreCase: true))));
-        cases.MapPost("/reports/{month}", (string code, string month, ReportBody b, HttpContext h, CaseCommandRunner r) => Run(h, r, code, e => Report(month, b, e)));
-        cases.MapPost("/evaluations/{quarter}", (string code, string quarter, EvaluationBody b, HttpContext h, CaseCommandRunner r) => Run(h, r, code, e => Evaluation(quarter, b, e)));
-        cases.MapPost("/acceptance", (string code, NoteBody b, HttpContext h, CaseCommandRunner r) => Run(h, r, code, _ => new ApplyForAcceptance(b.Note)));
-        cases.MapPost("/acceptance/decision", (string code, AcceptanceDecisionBody b, HttpContext h, CaseCommandRunner r) => Run(h, r, code, e => AcceptanceDecision(b, e)));
-        cases.MapPost("/relapse", (string code, RelapseBody b, HttpContext h, CaseCommandRunner r) => Run(h, r, code, _ => Relapse(b)));
+            Run(h, r, code, _ => new ChangeProblem(id, Enum.Parse<ProblemAction>(action, ignoreCase: true)))).RequireAccess(AccessAction.Write, village: true);
+        cases.MapPost("/reports/{month}", (string code, string month, ReportBody b, HttpContext h, CaseCommandRunner r) => Run(h, r, code, e => Report(month, b, e))).RequireAccess(AccessAction.Write, village: true);
+        cases.MapPost("/evaluations/{quarter}", (string code, string quarter, EvaluationBody b, HttpContext h, CaseCommandRunner r) => Run(h, r, code, e => Evaluation(quarter, b, e))).RequireAccess(AccessAction.Decide, village: true);
+        cases.MapPost("/acceptance", (string code, NoteBody b, HttpContext h, CaseCommandRunner r) => Run(h, r, code, _ => new ApplyForAcceptance(b.Note))).RequireAccess(AccessAction.Write, village: true);
+        cases.MapPost("/acceptance/decision", (string code, AcceptanceDecisionBody b, HttpContext h, CaseCommandRunner r) => Run(h, r, code, e => AcceptanceDecision(b, e))).RequireAccess(AccessAction.Decide, village: true);
+        cases.MapPost("/relapse", (string code, RelapseBody b, HttpContext h, CaseCommandRunner r) => Run(h, r, code, _ => Relapse(b))).RequireAccess(AccessAction.Decide, village: true);
     }
 
     private static Task<IResult> Run(HttpContext http, CaseCommandRunner runner, string code, Func<Errors, CaseCommand> parse)
@@ -39,8 +40,7 @@ public static class CasesApi
 
     private static async Task<IResult> GetCase(string code, HttpContext http, Access access, IGrainFactory grains)
     {
-        var (node, denied) = await access.CheckCaseAsync(code);
-        if (denied is not null) return denied;
+        var node = access.Target;
         var state = await grains.GetGrain<IVillageGrain>(code).GetAsync();
         http.Response.Headers.ETag = $"\"{state.Version}\"";
         return TypedResults.Ok(state.ToDto(node!.Name));
@@ -48,8 +48,7 @@ public static class CasesApi
 
     private static async Task<IResult> GetHistory(string code, int? limit, string? cursor, Access access, IGrainFactory grains)
     {
-        var (node, denied) = await access.CheckCaseAsync(code);
-        if (denied is not null) return denied;
+        var node = access.Target;
         if (!Paging.TryParse(limit, cursor, out var paging, out var bad)) return bad!;
         var after = int.TryParse(paging.After, out var v) ? v : 0;
         var state = await grains.GetGrain<IVillageGrain>(code).GetAsync();

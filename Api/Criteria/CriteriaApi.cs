@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Rectification.Security;
 using Rectification.Api.Auth;
 using Rectification.Api.Setup;
 using Rectification.Units;
@@ -21,10 +22,12 @@ public static partial class CriteriaApi
     public static void MapCriteria(this RouteGroupBuilder v1)
     {
         var group = v1.MapGroup("/criteria").WithTags("Criteria");
-        group.MapGet("/", async (CriteriaCatalogue catalogue) => TypedResults.Ok(await catalogue.AllAsync(fresh: true)));
-        group.MapGet("/{code}", Get);
-        group.MapGet("/{code}/history", History);
-        group.MapPut("/{code}", Put);
+        group.MapGet("/", async (CriteriaCatalogue catalogue) => TypedResults.Ok(await catalogue.AllAsync(fresh: true)))
+            .RequireAccess(AccessAction.Read, AccessTarget.Caller);
+        group.MapGet("/{code}", Get).RequireAccess(AccessAction.Read, AccessTarget.Caller);
+        group.MapGet("/{code}/history", History).RequireAccess(AccessAction.Read, AccessTarget.Caller);
+        // The catalogue is the whole region's: its target is the root, so only the root's admins change it.
+        group.MapPut("/{code}", Put).RequireAccess(AccessAction.Administer, AccessTarget.Root);
     }
 
     private static async Task<IResult> Get(string code, HttpContext http, CriteriaCatalogue catalogue)
@@ -42,11 +45,6 @@ public static partial class CriteriaApi
     private static async Task<IResult> Put(string code, CriterionBody body, HttpContext http, Access access, UnitRegistry registry, CriteriaCatalogue catalogue)
     {
         var caller = access.Caller;
-        if (!caller.AtLeast(Role.Admin) || (await registry.FindAsync(caller.Unit))?.ParentCode is not null)
-        {
-            return Problems.Forbidden("Only an admin of the region's root unit changes the criteria catalogue: it is the whole region's reference data.",
-                new Dictionary<string, object?> { ["rule"] = "referenceDataByRootAdmin" });
-        }
         var errors = new Dictionary<string, string[]>();
         if (!CodePattern().IsMatch(code)) errors["code"] = ["An upper-case letter and up to 9 letters or digits, e.g. C7."];
         if (body.Kind is null || !Kinds.Contains(body.Kind)) errors["kind"] = [$"One of {string.Join(", ", Kinds)}."];

@@ -1,3 +1,4 @@
+using Rectification.Security;
 using Rectification.Api.Auth;
 using Rectification.Api.Criteria;
 using Rectification.Api.Ledger;
@@ -27,6 +28,7 @@ public static class FormsApi
     }
 
     private static void Document(RouteHandlerBuilder route, string summary) => route
+        .RequireAccess(AccessAction.Read)
         .WithSummary(summary)
         .WithDescription("period: a month (2026-10) or a quarter (2026-Q4), the current month when absent. The secretary's name and contact only for reviewers and above. "
             + "xlsx carries the official title, 填报单位 and 填表时间 lines and a frozen header row; csv is UTF-8 with a byte-order mark, header row first.")
@@ -55,8 +57,7 @@ public static class FormsApi
     private static async Task<(Request? Request, IResult? Problem)> ReadAsync(string code, string? period, string? category, string? format,
         Access access, OrganizationCategories categories, LedgerQueries ledger)
     {
-        var (node, denied) = await access.CheckAsync(code);
-        if (denied is not null) return (null, denied);
+        var node = access.Target;
         var errors = new Dictionary<string, string[]>();
         var p = Period.Month(ledger.Today.Year, ledger.Today.Month);
         if (period is not null && !(Period.TryParse(period, out p) && p.Kind is PeriodKind.Month or PeriodKind.Quarter))

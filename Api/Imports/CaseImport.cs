@@ -112,7 +112,12 @@ public sealed class CaseImport(IGrainFactory grains, UnitRegistry registry, Crit
             return new Parsed(code, rows, null, reasons);
         }
         if (node.Level != UnitLevel.Village) reasons.Add(new RowReason("code", $"{code} is a {node.Level.ToWire()}, not a grassroots organization."));
-        if (!await registry.IsWithinAsync(code, caller.Unit)) reasons.Add(new RowReason("code", $"Outside the subtree of {caller.Unit}."));
+        var nodes = await registry.AllAsync();
+        var relation = Security.AccessPolicy.RelationOf(caller.Unit, code, c => nodes.GetValueOrDefault(c)?.ParentCode);
+        if (!Security.AccessPolicy.Allows(caller.Role, relation, Security.AccessAction.Administer))
+        {
+            reasons.Add(new RowReason("code", $"Outside the subtree of {caller.Unit}: the access policy does not let this token import it."));
+        }
         foreach (var r in rows.Skip(1))
         {
             foreach (var key in CaseKeys.Where(k => r[k] is not null && r[k] != first[k]))

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Rectification.Security;
 using Rectification.Api.Auth;
 using Rectification.Api.Forms;
 using Rectification.Api.Setup;
@@ -22,14 +23,17 @@ public static class ImportsApi
         Document(v1.MapPost("/cases/import", ImportCases), "Import the cases a region already keeps, from csv or xlsx (admin of a banner or above); all rows or none.",
             CaseImport.Columns);
         v1.MapGet("/units/import/template", (string? format) => Template("单位导入模板", UnitImport.Columns, format, UnitExample)).WithTags("Imports")
+            .RequireAccess(AccessAction.Read, AccessTarget.Caller)
             .WithSummary("The units import's template, with one example row.").WithEnum("format", "xlsx", "csv")
             .Produces<byte[]>(StatusCodes.Status200OK, FormWriter.XlsxType, "text/csv");
         v1.MapGet("/cases/import/template", (string? format) => Template("整顿对象导入模板", CaseImport.Columns, format, CaseExample)).WithTags("Imports")
+            .RequireAccess(AccessAction.Read, AccessTarget.Caller)
             .WithSummary("The cases import's template, with one example row.").WithEnum("format", "xlsx", "csv")
             .Produces<byte[]>(StatusCodes.Status200OK, FormWriter.XlsxType, "text/csv");
     }
 
     private static void Document(RouteHandlerBuilder route, string summary, ImportColumn[] columns) => route
+        .RequireAccess(AccessAction.Administer, AccessTarget.Caller)
         .WithTags("Imports").DisableAntiforgery()
         .WithSummary(summary)
         .WithDescription("The file as multipart/form-data (field 'file') or as the body (text/csv or the xlsx type; X-File-Name names it). "
@@ -84,14 +88,12 @@ public static class ImportsApi
 
     private static async Task<IResult> ImportUnits(HttpContext http, bool? dryRun, Access access, UnitImport import, IdempotentAnswers idempotency, IConfiguration config)
     {
-        if (!access.Caller.AtLeast(Role.Admin)) return Problems.Forbidden($"Importing units needs the role admin; the token has {access.Caller.Role.ToWire()}.");
         return await RunAsync(http, dryRun ?? false, UnitImport.Columns, idempotency, config,
             (rows, name, _) => import.RunAsync(rows, name, dryRun ?? false, access.Caller));
     }
 
     private static async Task<IResult> ImportCases(HttpContext http, bool? dryRun, Access access, CaseImport import, IdempotentAnswers idempotency, IConfiguration config)
     {
-        if (!access.Caller.AtLeast(Role.Admin)) return Problems.Forbidden($"Importing cases needs the role admin; the token has {access.Caller.Role.ToWire()}.");
         return await RunAsync(http, dryRun ?? false, CaseImport.Columns, idempotency, config,
             (rows, name, progress) => import.RunAsync(rows, name, dryRun ?? false, access.Caller, progress));
     }

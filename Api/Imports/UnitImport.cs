@@ -52,7 +52,9 @@ public sealed class UnitImport(NpgsqlDataSource db, UnitRegistry registry, Organ
                 outcomes.Add(RowOutcome.Rejected(row.Row, code, [.. errors.SelectMany(e => e.Value.Select(m => new RowReason(e.Key, m)))]));
                 continue;
             }
-            if ((node is not null && !tree.IsWithin(code, caller.Unit)) || (profile.ParentCode != node?.ParentCode && !tree.IsWithin(profile.ParentCode!, caller.Unit)))
+            bool Allowed(string target) => Security.AccessPolicy.Allows(caller.Role,
+                Security.AccessPolicy.RelationOf(caller.Unit, target, c => tree.Find(c)?.ParentCode), Security.AccessAction.Administer);
+            if ((node is not null && !Allowed(code)) || (profile.ParentCode != node?.ParentCode && !Allowed(profile.ParentCode!)))
             {
                 outcomes.Add(RowOutcome.Rejected(row.Row, code, new RowReason("code", $"Outside the subtree of {caller.Unit}.")));
                 continue;

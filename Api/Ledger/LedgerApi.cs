@@ -1,3 +1,4 @@
+using Rectification.Security;
 using Rectification.Api.Auth;
 using Rectification.Api.Criteria;
 using Rectification.Api.Forms;
@@ -15,7 +16,7 @@ public static class LedgerApi
 {
     public static void MapLedger(this RouteGroupBuilder v1)
     {
-        v1.MapGet("/units/{code}/cases", List).WithTags("Ledger")
+        v1.MapGet("/units/{code}/cases", List).WithTags("Ledger").RequireAccess(AccessAction.Read)
             .WithSummary("The cases in the unit's subtree: filters, drill-through to a summary figure, sort, paging; csv or xlsx export.")
             .WithDescription("With figure and period, lists exactly the cases the unit's summary counts in that figure: figure.value equals the summary's "
                 + "figure and each row carries its figureValue (problems.* count problems, reports.* over a quarter count case-months). "
@@ -32,8 +33,7 @@ public static class LedgerApi
         CriteriaCatalogue criteria, OrganizationCategories categories, LedgerQueries ledger)
     {
         var (limit, cursor, format) = (query.Limit, query.Cursor, query.Format);
-        var (node, denied) = await access.CheckAsync(code);
-        if (denied is not null) return denied;
+        var node = access.Target;
         if (format is not (null or "json" or "csv" or "xlsx")) return Problems.Validation("format", "json, csv or xlsx.");
         var (filter, errors) = await LedgerFilter.ParseAsync(query, criteria, categories);
         if (filter is null) return Problems.Validation(errors);

@@ -15,9 +15,18 @@ public static class ParameterEnums
     public static RouteHandlerBuilder WithEnum(this RouteHandlerBuilder route, string name, params string[] values) =>
         route.WithMetadata(new ParameterEnum(name, values));
 
-    /// <summary>Sets each declared enumeration on its parameter's schema.</summary>
+    /// <summary>Sets each declared enumeration on its parameter's schema, and shows the route's access rule as <c>x-access</c>.</summary>
     public static Task Apply(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken _)
     {
+        if (context.Description.ActionDescriptor.EndpointMetadata.OfType<Auth.AccessRule>().FirstOrDefault() is { } rule)
+        {
+            operation.Extensions ??= new Dictionary<string, IOpenApiExtension>();
+            operation.Extensions["x-access"] = new JsonNodeExtension(new JsonObject
+            {
+                ["action"] = Camel(rule.Action.ToString()),
+                ["target"] = Camel(rule.Target.ToString()),
+            });
+        }
         foreach (var declared in context.Description.ActionDescriptor.EndpointMetadata.OfType<ParameterEnum>())
         {
             var parameter = operation.Parameters?.FirstOrDefault(p => string.Equals(p.Name, declared.Name, StringComparison.OrdinalIgnoreCase));
@@ -28,4 +37,6 @@ public static class ParameterEnums
         }
         return Task.CompletedTask;
     }
+
+    private static string Camel(string s) => char.ToLowerInvariant(s[0]) + s[1..];
 }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Rectification.Security;
 using Rectification.Api.Auth;
 using Rectification.Api.Criteria;
 using Rectification.Api.Setup;
@@ -21,10 +22,11 @@ public static partial class OrganizationCategoriesApi
     {
         var group = v1.MapGroup("/organization-categories").WithTags("Registry");
         group.MapGet("/", async (OrganizationCategories catalogue) => TypedResults.Ok(await catalogue.AllAsync(fresh: true)))
+            .RequireAccess(AccessAction.Read, AccessTarget.Caller)
             .WithSummary("The organization categories (党组织类别); rural marks those counted as gacha-village organizations.");
-        group.MapGet("/{code}", Get).Produces<OrganizationCategory>().ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/{code}/history", History).Produces<CategoryHistory>().ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPut("/{code}", Put).WithSummary("Add or change a category (an admin of the region's root unit; If-Match to change).")
+        group.MapGet("/{code}", Get).RequireAccess(AccessAction.Read, AccessTarget.Caller).Produces<OrganizationCategory>().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{code}/history", History).RequireAccess(AccessAction.Read, AccessTarget.Caller).Produces<CategoryHistory>().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPut("/{code}", Put).RequireAccess(AccessAction.Administer, AccessTarget.Root).WithSummary("Add or change a category (an admin of the region's root unit; If-Match to change).")
             .Produces<OrganizationCategory>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status428PreconditionRequired);
     }
@@ -46,11 +48,6 @@ public static partial class OrganizationCategoriesApi
     private static async Task<IResult> Put(string code, CategoryBody body, HttpContext http, Access access, UnitRegistry registry, OrganizationCategories catalogue)
     {
         var caller = access.Caller;
-        if (!caller.AtLeast(Role.Admin) || (await registry.FindAsync(caller.Unit))?.ParentCode is not null)
-        {
-            return Problems.Forbidden("Only an admin of the region's root unit changes the organization categories: they are the whole region's reference data.",
-                new Dictionary<string, object?> { ["rule"] = "referenceDataByRootAdmin" });
-        }
         var errors = new Dictionary<string, string[]>();
         if (!CodePattern().IsMatch(code)) errors["code"] = ["A lower-case letter, then up to 39 letters or digits, e.g. cooperative."];
         if (string.IsNullOrWhiteSpace(body.NameZh) || body.NameZh.Length > 100) errors["nameZh"] = ["Required, at most 100 characters."];

@@ -1,3 +1,4 @@
+using Rectification.Security;
 using Rectification.Api.Auth;
 using Rectification.Api.Cases;
 using Rectification.Api.Setup;
@@ -26,16 +27,15 @@ public static class ProgressApi
     public static void MapProgress(this RouteGroupBuilder v1)
     {
         var group = v1.MapGroup("/units/{code}/progress").WithTags("Township progress");
-        group.MapPost("/{halfMonth}", Submit);
-        group.MapGet("/{halfMonth}", Read);
-        group.MapGet("/", List);
+        group.MapPost("/{halfMonth}", Submit).RequireAccess(AccessAction.Write);
+        group.MapGet("/{halfMonth}", Read).RequireAccess(AccessAction.Read);
+        group.MapGet("/", List).RequireAccess(AccessAction.Read);
     }
 
     private static async Task<IResult> Submit(string code, string halfMonth, ProgressBody body, HttpContext http, Access access,
         UnitRegistry registry, WriteConditions conditions, IGrainFactory grains)
     {
-        var (node, denied) = await access.CheckAsync(code, Role.Reporter);
-        if (denied is not null) return denied;
+        var node = access.Target;
         if (node!.Level != UnitLevel.Township) return Problems.NotFound($"{code} is a {node.Level.ToWire()}, not a township.");
         var errors = new CaseRequests.Errors();
         var period = CaseRequests.ParsePeriod(halfMonth, PeriodKind.HalfMonth, "halfMonth", errors);
@@ -63,8 +63,7 @@ public static class ProgressApi
 
     private static async Task<IResult> Read(string code, string halfMonth, HttpContext http, Access access, IGrainFactory grains)
     {
-        var (node, denied) = await access.CheckAsync(code);
-        if (denied is not null) return denied;
+        var node = access.Target;
         if (node!.Level != UnitLevel.Township) return Problems.NotFound($"{code} is a {node.Level.ToWire()}, not a township.");
         var errors = new CaseRequests.Errors();
         var period = CaseRequests.ParsePeriod(halfMonth, PeriodKind.HalfMonth, "halfMonth", errors);
@@ -83,8 +82,6 @@ public static class ProgressApi
     private static async Task<IResult> List(string code, string? period, string? status, Access access, UnitRegistry registry,
         IGrainFactory grains, ReportingClock clock, Microsoft.Extensions.Options.IOptions<DuePolicy> policy)
     {
-        var (_, denied) = await access.CheckAsync(code);
-        if (denied is not null) return denied;
         var errors = new CaseRequests.Errors();
         if (!Period.TryParse(period, out var p) || p.Kind == PeriodKind.HalfMonth) errors.Add("period", "A month such as 2026-10 or a quarter such as 2026-Q4.");
         if (status is not null && !Statuses.Contains(status)) errors.Add("status", $"One of {string.Join(", ", Statuses)}.");

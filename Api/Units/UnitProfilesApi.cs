@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Npgsql;
+using Rectification.Security;
 using Rectification.Api.Auth;
 using Rectification.Api.Setup;
 using Rectification.Units;
@@ -16,7 +17,7 @@ public static class UnitProfilesApi
     public static void MapUnitProfiles(this RouteGroupBuilder v1)
     {
         var units = v1.MapGroup("/units").WithTags("Registry");
-        units.MapPut("/{code}", Put)
+        units.MapPut("/{code}", Put).RequireAccess(AccessAction.Administer, mayNotExist: true)
             .WithSummary("Create or update a unit's profile (admin, within the caller's subtree); a new parent moves the subtree.")
             .WithDescription("A PUT replaces the profile; level and parentCode may be left out to keep them. A change of an existing unit needs If-Match "
                 + "(428 without, 412 when stale); the same content again is 200 with nothing changed. Idempotency-Key replays the first answer. "
@@ -25,7 +26,7 @@ public static class UnitProfilesApi
             .Produces<UnitDto>().Produces<UnitDto>(StatusCodes.Status201Created)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status428PreconditionRequired);
-        units.MapGet("/{code}/history", History).WithSummary("Every change of a unit's profile: who, when, from which file, each field from → to.")
+        units.MapGet("/{code}/history", History).RequireAccess(AccessAction.Read).WithSummary("Every change of a unit's profile: who, when, from which file, each field from → to.")
             .Produces<UnitHistory>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
     }
 
@@ -33,8 +34,6 @@ public static class UnitProfilesApi
         OrganizationCategories categories, IdempotentAnswers idempotency, UnitMoves moves, UnitQueries queries, NpgsqlDataSource db)
     {
         var caller = access.Caller;
-        if (!UnitCode.IsWellFormed(code)) return Problems.Validation("code", "A unit code is 12 digits, e.g. 150102001002.");
-        if (!caller.AtLeast(Role.Admin)) return Problems.Forbidden($"Editing the registry needs the role admin; the token has {caller.Role.ToWire()}.");
         if (!IfMatch.TryRead(http, out var ifMatch)) return Problems.Validation("If-Match", "An ETag this API issued, e.g. \"3\".");
         if (idempotency.TryRead(http, code + JsonSerializer.Serialize(body), out var key) is { } badKey) return badKey;
         if (await idempotency.ReplayAsync(key) is { } replay) return replay;
@@ -49,15 +48,14 @@ public static class UnitProfilesApi
             await registry.RefreshAsync();
             var tree = new RegistryView(await registry.AllAsync());
             var node = tree.Find(code);
-            if (node is not null && !tree.IsWithin(code, caller.Unit))
-            {
-                return Problems.Forbidden($"Unit {code} is outside the subtree of {caller.Unit}.");
-            }
+            // The route's rule checked the unit as it was when the request came in; the tree under the lock decides.
+            if (node is not null && access.Deny(AccessAction.Administer, code, c => tree.Find(c)?.ParentCode) is { } outside) return outside;
             var (profile, errors) = UnitProfileRules.Check(code, body, node, tree, known);
             if (profile is null) return Problems.Validation(errors);
-            if (profile.ParentCode != node?.ParentCode && !tree.IsWithin(profile.ParentCode!, caller.Unit))
+            if (profile.ParentCode != node?.ParentCode
+                && access.Deny(AccessAction.Administer, profile.ParentCode!, c => tree.Find(c)?.ParentCode) is { } parentOutside)
             {
-                return Problems.Forbidden($"The new parent {profile.ParentCode} is outside the subtree of {caller.Unit}.");
+                return parentOutside;
             }
             var stored = await UnitProfileStore.ReadAsync(conn, tx, code);
             if (stored is { } same && same.Profile == profile)
@@ -92,8 +90,6 @@ public static class UnitProfilesApi
 
     private static async Task<IResult> History(string code, Access access, NpgsqlDataSource db)
     {
-        var (_, denied) = await access.CheckAsync(code);
-        if (denied is not null) return denied;
         var items = await UnitProfileStore.HistoryAsync(db, code);
         if (!access.Caller.Role.SeesPersonalData())
         {

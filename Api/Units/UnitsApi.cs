@@ -1,3 +1,4 @@
+using Rectification.Security;
 using Rectification.Api.Auth;
 using Rectification.Api.Setup;
 
@@ -9,14 +10,12 @@ public static class UnitsApi
     public static void MapUnits(this RouteGroupBuilder v1)
     {
         var units = v1.MapGroup("/units").WithTags("Registry");
-        units.MapGet("/{code}", GetUnit).Produces<UnitDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
-        units.MapGet("/{code}/children", GetChildren);
+        units.MapGet("/{code}", GetUnit).RequireAccess(AccessAction.Read).Produces<UnitDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+        units.MapGet("/{code}/children", GetChildren).RequireAccess(AccessAction.Read);
     }
 
     private static async Task<IResult> GetUnit(string code, HttpContext http, Access access, UnitQueries queries)
     {
-        var (_, denied) = await access.CheckAsync(code);
-        if (denied is not null) return denied;
         var unit = await queries.FindAsync(code);
         if (unit is null) return Problems.NotFound($"No unit has the code {code}.");
         // The version a profile edit names in If-Match.
@@ -26,8 +25,6 @@ public static class UnitsApi
 
     private static async Task<IResult> GetChildren(string code, int? limit, string? cursor, Access access, UnitQueries queries)
     {
-        var (_, denied) = await access.CheckAsync(code);
-        if (denied is not null) return denied;
         if (!Paging.TryParse(limit, cursor, out var paging, out var bad)) return bad!;
         var rows = await queries.ChildrenAsync(code, paging.After, paging.Limit + 1);
         var items = rows.Take(paging.Limit).Select(u => u.ToDto(access.Caller.Role)).ToList();

@@ -33,6 +33,7 @@ public static class Roles
 
     public static string ToWire(this Role role) => role.ToString().ToLowerInvariant();
 
-    /// <summary>Secretaries' contacts are personal data: reviewers and above, who follow a case up, need them; viewers and reporters do not.</summary>
-    public static bool SeesPersonalData(this Role role) => role >= Role.Reviewer;
+    /// <summary>Secretaries' contacts are personal data: the access policy gives them to those who follow cases up (reviewers and above).</summary>
+    public static bool SeesPersonalData(this Role role) =>
+        Security.AccessPolicy.Allows(role, Security.Relation.Same, Security.AccessAction.ReadPersonalData);
 }

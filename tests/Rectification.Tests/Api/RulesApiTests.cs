@@ -125,7 +125,7 @@ public sealed class RulesApiTests(ApiFixture fx)
     {
         var root = fx.Client(Region, Role.Admin, sub: "region-admin");
         var body = new { kind = "other", nameZh = "软弱涣散复发两次", nameEn = "Relapsed twice", sort = 40 };
-        AssertRule(await fx.Client("150100000000", Role.Admin).Put("/api/v1/criteria/R2", body), HttpStatusCode.Forbidden, "referenceDataByRootAdmin");
+        AssertRule(await fx.Client("150100000000", Role.Admin).Put("/api/v1/criteria/R2", body), HttpStatusCode.Forbidden, "accessPolicy");
         var (created, first, response) = await root.Put("/api/v1/criteria/R2", body);
         Assert.Equal(HttpStatusCode.OK, created);
         Assert.Equal("\"1\"", response.Headers.ETag!.Tag);
