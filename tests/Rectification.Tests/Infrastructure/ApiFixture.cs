@@ -19,6 +19,9 @@ public sealed class ApiFixture : IAsyncLifetime
     private IHost _silo = null!;
 
     public TestDatabase Db { get; private set; } = null!;
+
+    /// <summary>The API's local signing key in these tests.</summary>
+    public byte[] SigningKey => _key;
     public WebApplicationFactory<Program> Factory { get; private set; } = null!;
 
     public async Task InitializeAsync()
