@@ -85,7 +85,7 @@ start_silo() {
   silo_port=$(reuse_port "silo$suffix")
   gateway_port=$(reuse_port "gateway$suffix")
   [ "$n" = 1 ] && http_port=${RECT_SILO_HTTP_PORT:-$http_port}
-  Orleans__SiloPort=$silo_port Orleans__GatewayPort=$gateway_port Urls="http://127.0.0.1:$http_port" \
+  Orleans__SiloPort=$silo_port Orleans__GatewayPort=$gateway_port Urls="http://127.0.0.1:$http_port" Dashboard__Enabled=true \
     dotnet "Silo/bin/$config/net10.0/Rectification.Silo.dll" --contentRoot "$repo/Silo/bin/$config/net10.0" \
     >>"$data/logs/silo$suffix.log" 2>&1 &
   pid_of[silo$suffix]=$!

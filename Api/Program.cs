@@ -17,6 +17,7 @@ builder.Services.AddSingleton<CriteriaCatalogue>();
 builder.Services.AddSingleton<OrganizationCategories>();
 builder.Services.AddSingleton<UnitMoves>();
 builder.Services.AddScoped<IdempotentAnswers>();
+builder.Services.AddScoped<PersonalDataLog>();
 builder.Services.AddSingleton<Rectification.Api.Ledger.LedgerQueries>();
 builder.Services.AddSingleton<Rectification.Api.Forms.FormQueries>();
 builder.Services.AddSingleton<Rectification.Api.Imports.UnitImport>();

@@ -28,7 +28,8 @@ public static class SiloSetup
                 orleans.GetValue("GatewayPort", 30000),
                 orleans.GetValue("ListenOnAny", false));
             silo.AddRectification(db);
-            silo.AddDashboard();
+            // The dashboard shows every grain's activity: off unless an operator turns it on (run.sh does, on loopback).
+            if (builder.Configuration.GetValue<bool>("Dashboard:Enabled")) silo.AddDashboard();
         });
         builder.Services.AddHealthChecks()
             .AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
@@ -36,10 +37,23 @@ public static class SiloSetup
 
     public static void MapSiloEndpoints(this WebApplication app)
     {
+        app.Use(async (ctx, next) =>
+        {
+            ctx.Response.Headers.XContentTypeOptions = "nosniff";
+            ctx.Response.Headers["X-Frame-Options"] = "DENY";
+            ctx.Response.Headers["Referrer-Policy"] = "no-referrer";
+            // Even when turned on, the dashboard answers only on loopback: an operator reaches it through a tunnel or port-forward.
+            if (ctx.Request.Path.StartsWithSegments("/dashboard") && ctx.Connection.RemoteIpAddress is { } ip && !IPAddress.IsLoopback(ip))
+            {
+                ctx.Response.StatusCode = StatusCodes.Status403Forbidden;
+                await ctx.Response.WriteAsJsonAsync(new { type = "about:blank", title = "Forbidden.", status = 403, detail = "The dashboard answers on loopback only." },
+                    (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json");
+                return;
+            }
+            await next();
+        });
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
-        // The dashboard shows grain state: the silo's HTTP port is for operators and binds to loopback
-        // unless configured otherwise (see deploy/).
-        app.MapOrleansDashboard(routePrefix: "/dashboard");
+        if (app.Configuration.GetValue<bool>("Dashboard:Enabled")) app.MapOrleansDashboard(routePrefix: "/dashboard");
     }
 }

@@ -48,8 +48,8 @@ public static partial class CriteriaApi
         var errors = new Dictionary<string, string[]>();
         if (!CodePattern().IsMatch(code)) errors["code"] = ["An upper-case letter and up to 9 letters or digits, e.g. C7."];
         if (body.Kind is null || !Kinds.Contains(body.Kind)) errors["kind"] = [$"One of {string.Join(", ", Kinds)}."];
-        if (string.IsNullOrWhiteSpace(body.NameZh) || body.NameZh.Length > 200) errors["nameZh"] = ["Required, at most 200 characters."];
-        if (string.IsNullOrWhiteSpace(body.NameEn) || body.NameEn.Length > 200) errors["nameEn"] = ["Required, at most 200 characters."];
+        if (string.IsNullOrWhiteSpace(body.NameZh) || body.NameZh.Length > 200 || !TextRules.IsClean(body.NameZh)) errors["nameZh"] = ["Required, at most 200 characters, no control characters."];
+        if (string.IsNullOrWhiteSpace(body.NameEn) || body.NameEn.Length > 200 || !TextRules.IsClean(body.NameEn)) errors["nameEn"] = ["Required, at most 200 characters, no control characters."];
         if (body.Sort is < 0 or > 100_000) errors["sort"] = ["Between 0 and 100000."];
         int? ifMatch = null;
         if (http.Request.Headers.IfMatch is { Count: > 0 } header)

@@ -87,6 +87,8 @@ public static class FormWriter
     private static string Text(object? value) => Cell(value) switch
     {
         null => "",
+        // A text cell that a spreadsheet would run as a formula (CSV injection) is written as text.
+        string t when t.Length > 0 && t[0] is '=' or '+' or '-' or '@' or '\t' or '\r' => "'" + t,
         decimal m => m.ToString(CultureInfo.InvariantCulture),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         var other => other.ToString() ?? "",

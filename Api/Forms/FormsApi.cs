@@ -110,7 +110,7 @@ public static class FormsApi
     }
 
     private static async Task<IResult> WeakOrganizations(string code, string? period, string? category, string? format, Access access,
-        OrganizationCategories categories, CriteriaCatalogue criteria, LedgerQueries ledger)
+        OrganizationCategories categories, CriteriaCatalogue criteria, LedgerQueries ledger, PersonalDataLog log)
     {
         var (req, problem) = await ReadAsync(code, period, category, format, access, categories, ledger);
         if (req is null) return problem!;
@@ -121,6 +121,7 @@ public static class FormsApi
         var items = cases.OrderBy(c => c.Code, StringComparer.Ordinal).Select(c => new WeakOrganizationDto(c.Code, c.Name, c.Members,
             c.MainProblems ?? string.Join("；", c.Criteria.Select(x => names.GetValueOrDefault(x, x))),
             personal ? c.SecretaryName : null, personal ? c.SecretaryContact : null)).ToList();
+        await log.RecordAsync(items.Where(i => i.SecretaryContact is not null).Select(i => i.Code));
         if (req.Format == "json") return TypedResults.Ok(new FormList<WeakOrganizationDto>(code, req.Unit.Name, req.Period.ToString(), items.Count, items));
         var form = new FormTable("软弱涣散基层党组织简要情况一览表", $"一览表-{req.Unit.Name}-{req.Period}", req.Unit.Name, null, ledger.Today,
             [new("number", "序号", 6), new("name", "软弱涣散基层党组织名称", 34), new("members", "党员数", 8), new("mainProblems", "主要问题", 60),
@@ -130,13 +131,14 @@ public static class FormsApi
     }
 
     private static async Task<IResult> DifficultElections(string code, string? period, string? category, string? format, Access access,
-        OrganizationCategories categories, LedgerQueries ledger, FormQueries forms)
+        OrganizationCategories categories, LedgerQueries ledger, FormQueries forms, PersonalDataLog log)
     {
         var (req, problem) = await ReadAsync(code, period, category, format, access, categories, ledger);
         if (req is null) return problem!;
         var personal = access.Caller.Role.SeesPersonalData();
         var items = (await forms.DifficultElectionsAsync(code, req.Categories))
             .Select(d => personal ? d : d with { SecretaryName = null, SecretaryContact = null }).ToList();
+        await log.RecordAsync(items.Where(i => i.SecretaryContact is not null).Select(i => i.Code));
         if (req.Format == "json") return TypedResults.Ok(new FormList<FormQueries.DifficultElection>(code, req.Unit.Name, req.Period.ToString(), items.Count, items));
         var form = new FormTable("党组织换届选举难点村简要情况一览表", $"换届难点村-{req.Unit.Name}-{req.Period}", req.Unit.Name, null, ledger.Today,
             [new("number", "序号", 6), new("name", "村党组织名称", 30), new("members", "党员数", 8), new("mainProblems", "主要问题", 44),

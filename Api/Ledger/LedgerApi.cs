@@ -30,7 +30,7 @@ public static class LedgerApi
     }
 
     private static async Task<IResult> List(string code, [AsParameters] LedgerQuery query, Access access,
-        CriteriaCatalogue criteria, OrganizationCategories categories, LedgerQueries ledger)
+        CriteriaCatalogue criteria, OrganizationCategories categories, LedgerQueries ledger, PersonalDataLog log)
     {
         var (limit, cursor, format) = (query.Limit, query.Cursor, query.Format);
         var node = access.Target;
@@ -43,6 +43,7 @@ public static class LedgerApi
         var role = access.Caller.Role;
         if (format is "csv" or "xlsx")
         {
+            if (role.SeesPersonalData()) await log.RecordAsync(rows.Where(r => r.SecretaryContact is not null).Select(r => r.Code));
             var form = await LedgerExport.FormAsync(node!.Name, ledger, rows, role);
             return new FormResult(form, format);
         }
@@ -51,6 +52,7 @@ public static class LedgerApi
         var items = new List<LedgerRowDto>();
         foreach (var e in page.Take(paging.Limit)) items.Add(await ToDtoAsync(e, ledger, role));
         var next = page.Count > paging.Limit ? Paging.Encode(LedgerOrder.CursorOf(page[paging.Limit - 1], filter.Sort)) : null;
+        await log.RecordAsync(items.Where(i => i.Secretary?.Contact is not null).Select(i => i.Code));
         var figure = filter.Figure is { } f && filter.Period is { } p
             ? new FigureTotal(f, p.ToString(), rows.Sum(r => r.FigureValue ?? 0), CaseFigures.CountsCases(f, p))
             : null;

@@ -14,17 +14,33 @@ public static class HttpConventions
     public static void AddHttpConventions(this WebApplicationBuilder builder)
     {
         builder.Services.AddHttpContextAccessor();
+        var limits = builder.Configuration.GetSection("Limits");
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
+            // Deeply nested JSON is refused while it is read, before it costs anything.
+            o.SerializerOptions.MaxDepth = limits.GetValue("MaxJsonDepth", 32);
         });
-        builder.Services.AddProblemDetails();
+        Paging.MaxLimit = limits.GetValue("MaxPageSize", 500);
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            // No exception text and no stack trace ever reach a client: a server error says only that it was logged.
+            ctx.ProblemDetails.Extensions.Remove("exception");
+            if (ctx.ProblemDetails.Status >= 500 && ctx.ProblemDetails.Status != 503)
+            {
+                ctx.ProblemDetails.Detail = "An unexpected error occurred; it has been logged with the trace id.";
+            }
+        });
         builder.Services.AddExceptionHandler<BadRequestHandler>();
         builder.Services.AddExceptionHandler<ClusterUnavailableHandler>();
         // Binding failures throw, so BadRequestHandler can name the field instead of an empty 400.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.WebHost.ConfigureKestrel(k =>
-            k.Limits.MaxRequestBodySize = builder.Configuration.GetValue("Limits:MaxBodyBytes", 256 * 1024));
+        {
+            k.Limits.MaxRequestBodySize = builder.Configuration.GetValue("Limits:MaxBodyBytes", 256 * 1024);
+            k.Limits.MaxRequestHeadersTotalSize = limits.GetValue("MaxHeaderBytes", 32 * 1024);
+            k.AddServerHeader = false;
+        });
 
         // Each caller (token subject) gets its own token bucket; anonymous requests share one by address.
         builder.Services.AddRateLimiter(o =>
@@ -71,6 +87,7 @@ public static class HttpConventions
 
     public static void UseHttpConventions(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         // Unhandled errors and framework errors (413 from Kestrel, 400 from a malformed body) become problem details.
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
@@ -81,8 +98,20 @@ public static class HttpConventions
         // Kestrel enforces the limit too; this answers early and the same way behind any server.
         var maxBody = app.Configuration.GetValue("Limits:MaxBodyBytes", 256 * 1024);
         var maxImport = app.Configuration.GetValue("Limits:MaxImportBytes", 16 * 1024 * 1024);
+        var maxHeaders = app.Configuration.GetValue("Limits:MaxHeaderBytes", 32 * 1024);
         app.Use(async (ctx, next) =>
         {
+            // Kestrel refuses oversized headers itself (without a body); behind another server this answers alike.
+            if (ctx.Request.Headers.Sum(h => h.Key.Length + h.Value.Sum(v => v?.Length ?? 0)) > maxHeaders)
+            {
+                ctx.Response.StatusCode = StatusCodes.Status431RequestHeaderFieldsTooLarge;
+                await ctx.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = ctx,
+                    ProblemDetails = { Status = 431, Title = "Request headers too large.", Detail = $"At most {maxHeaders} bytes of headers." },
+                });
+                return;
+            }
             // Imports carry files: their own, larger limit.
             var limit = maxBody;
             if (HttpMethods.IsPost(ctx.Request.Method) && ctx.Request.Path.Value?.EndsWith("/import", StringComparison.Ordinal) == true)

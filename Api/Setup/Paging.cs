@@ -7,14 +7,16 @@ namespace Rectification.Api.Setup;
 public readonly record struct Paging(int Limit, string? After)
 {
     public const int DefaultLimit = 50;
-    public const int MaxLimit = 500;
+
+    /// <summary>The largest page (<c>Limits:MaxPageSize</c>, 500 by default), set once at start-up.</summary>
+    public static int MaxLimit { get; set; } = 500;
 
     public static bool TryParse(int? limit, string? cursor, out Paging paging, out IResult? problem)
     {
         paging = default;
         problem = null;
-        var l = limit ?? DefaultLimit;
-        if (l is < 1 or > MaxLimit)
+        var l = limit ?? Math.Min(DefaultLimit, MaxLimit);
+        if (l < 1 || l > MaxLimit)
         {
             problem = Problems.Validation("limit", $"Between 1 and {MaxLimit}.");
             return false;
@@ -24,9 +26,9 @@ public readonly record struct Paging(int Limit, string? After)
         {
             try
             {
-                after = Encoding.UTF8.GetString(WebEncoders.Base64UrlDecode(cursor));
+                after = cursor.Length > 1000 ? throw new FormatException() : new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(WebEncoders.Base64UrlDecode(cursor));
             }
-            catch (FormatException)
+            catch (Exception e) when (e is FormatException or ArgumentException)
             {
                 problem = Problems.Validation("cursor", "Not a cursor this API issued.");
                 return false;

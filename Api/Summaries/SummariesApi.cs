@@ -13,7 +13,6 @@ namespace Rectification.Api.Summaries;
 /// <summary>Live roll-ups: a unit's summary for a period, its children's for rankings, and a series.</summary>
 public static class SummariesApi
 {
-    private const int MaxSeries = 60;
 
     public static void MapSummaries(this RouteGroupBuilder v1)
     {
@@ -74,15 +73,17 @@ public static class SummariesApi
         return true;
     }
 
-    private static async Task<IResult> GetSeries(string code, string? from, string? to, Access access, IGrainFactory grains)
+    private static async Task<IResult> GetSeries(string code, string? from, string? to, Access access, IGrainFactory grains, IConfiguration config)
     {
+        // Each period is a summary to compute: the series is bounded (Limits:MaxSeriesPeriods).
+        var maxSeries = config.GetValue("Limits:MaxSeriesPeriods", 60);
         var node = access.Target;
         if (!TryPeriod(from, "from", out var first, out var bad) || !TryPeriod(to, "to", out var last, out bad)) return bad!;
         if (first.Kind != last.Kind) return Problems.Validation("to", "from and to must both be months or both quarters.");
         if (last.Start < first.Start) return Problems.Validation("to", "to comes before from.");
         var periods = new List<Period>();
-        for (var p = first; p.Start <= last.Start && periods.Count <= MaxSeries; p = p.Next) periods.Add(p);
-        if (periods.Count > MaxSeries) return Problems.Validation("to", $"At most {MaxSeries} periods at once.");
+        for (var p = first; p.Start <= last.Start && periods.Count <= maxSeries; p = p.Next) periods.Add(p);
+        if (periods.Count > maxSeries) return Problems.Validation("to", $"At most {maxSeries} periods at once.");
         var items = new List<JsonObject>();
         foreach (var p in periods) items.Add(SummaryJson.Build(await SummaryOf(grains, node!, p)));
         return TypedResults.Ok(new { unit = code, from = first.ToString(), to = last.ToString(), items });

@@ -50,8 +50,8 @@ public static partial class OrganizationCategoriesApi
         var caller = access.Caller;
         var errors = new Dictionary<string, string[]>();
         if (!CodePattern().IsMatch(code)) errors["code"] = ["A lower-case letter, then up to 39 letters or digits, e.g. cooperative."];
-        if (string.IsNullOrWhiteSpace(body.NameZh) || body.NameZh.Length > 100) errors["nameZh"] = ["Required, at most 100 characters."];
-        if (string.IsNullOrWhiteSpace(body.NameEn) || body.NameEn.Length > 100) errors["nameEn"] = ["Required, at most 100 characters."];
+        if (string.IsNullOrWhiteSpace(body.NameZh) || body.NameZh.Length > 100 || !TextRules.IsClean(body.NameZh)) errors["nameZh"] = ["Required, at most 100 characters, no control characters."];
+        if (string.IsNullOrWhiteSpace(body.NameEn) || body.NameEn.Length > 100 || !TextRules.IsClean(body.NameEn)) errors["nameEn"] = ["Required, at most 100 characters, no control characters."];
         if (body.Sort is < 0 or > 100_000) errors["sort"] = ["Between 0 and 100000."];
         if (!IfMatch.TryRead(http, out var ifMatch)) errors["If-Match"] = ["An ETag this API issued, e.g. \"3\"."];
         if (errors.Count > 0) return Problems.Validation(errors);

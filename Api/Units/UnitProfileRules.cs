@@ -68,7 +68,7 @@ public static partial class UnitProfileRules
         else if (existing is not null && existing.Level != level) Add("level", $"A unit keeps its level; {code} is a {existing.Level.ToWire()}.");
 
         var name = body.Name?.Trim();
-        if (string.IsNullOrEmpty(name) || name.Length > 100 || name.Any(char.IsControl)) Add("name", "Required, 1 to 100 characters, no control characters.");
+        if (string.IsNullOrEmpty(name) || name.Length > 100 || !TextRules.IsClean(name) || name.Contains('\n')) Add("name", "Required, 1 to 100 characters, no control characters.");
 
         var parent = body.ParentCode ?? existing?.ParentCode;
         if (existing is { ParentCode: null })
@@ -94,7 +94,7 @@ public static partial class UnitProfileRules
         if (form is not null && !UnitProfile.Forms.Contains(form)) Add("form", "committee (党委), generalBranch (党总支) or branch (党支部).");
         if (body.Members is < 0 or > 100_000) Add("members", "Between 0 and 100000.");
         var secretary = body.SecretaryName?.Trim();
-        if (secretary is { Length: > 50 } || secretary?.Any(char.IsControl) == true) Add("secretaryName", "At most 50 characters, no control characters.");
+        if (secretary is { Length: > 50 } || !TextRules.IsClean(secretary) || secretary?.Contains('\n') == true) Add("secretaryName", "At most 50 characters, no control characters.");
         var contact = body.SecretaryContact?.Trim();
         if (contact is not null && !ContactPattern().IsMatch(contact)) Add("secretaryContact", "A telephone number: 3 to 30 digits, spaces and + - ( ) #.");
 
@@ -108,6 +108,7 @@ public static partial class UnitProfileRules
         if (e.Difficult == true && string.IsNullOrEmpty(reason)) Add("election.difficultReason", "Required when the election is marked difficult (换届选举难点).");
         if (e.Difficult != true && !string.IsNullOrEmpty(reason)) Add("election.difficultReason", "Only an election marked difficult has a reason.");
         if (reason is { Length: > 500 }) Add("election.difficultReason", "At most 500 characters.");
+        else if (!TextRules.IsClean(reason)) Add("election.difficultReason", TextRules.Message);
 
         if (errors.Count > 0) return (null, errors);
         return (new UnitProfile(code, name!, level.ToWire(), parent, category, form, body.Members, NullIfEmpty(secretary), NullIfEmpty(contact),

@@ -83,12 +83,13 @@ public static class UnitProfilesApi
         IdempotentAnswers.Key? key, int status)
     {
         var dto = (await queries.FindAsync(code))!.ToDto(role);
+        if (dto.SecretaryContact is not null) await http.RequestServices.GetRequiredService<PersonalDataLog>().RecordAsync([code]);
         await idempotency.RememberAsync(key, status, dto);
         http.Response.Headers.ETag = $"\"{dto.Version}\"";
         return status == StatusCodes.Status201Created ? TypedResults.Created($"/api/v1/units/{code}", dto) : TypedResults.Ok(dto);
     }
 
-    private static async Task<IResult> History(string code, Access access, NpgsqlDataSource db)
+    private static async Task<IResult> History(string code, Access access, NpgsqlDataSource db, PersonalDataLog log)
     {
         var items = await UnitProfileStore.HistoryAsync(db, code);
         if (!access.Caller.Role.SeesPersonalData())
@@ -99,6 +100,7 @@ public static class UnitProfilesApi
                 Changes = i.Changes.Select(c => c.Field == "secretaryContact" ? c with { From = Mask(c.From), To = Mask(c.To) } : c).ToList(),
             }).ToList();
         }
+        else if (items.Any(i => i.Changes.Any(c => c.Field == "secretaryContact"))) await log.RecordAsync([code]);
         return TypedResults.Ok(new UnitHistory(code, items));
     }
 

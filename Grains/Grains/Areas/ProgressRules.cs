@@ -19,6 +19,7 @@ public static class ProgressRules
         if (input.CasesVisited is < 0 or > 100_000) errors["casesVisited"] = ["Between 0 and 100000."];
         if (input.ProblemsResolved is < 0 or > 100_000) errors["problemsResolved"] = ["Between 0 and 100000."];
         if (input.Narrative is { Length: > 8000 }) errors["narrative"] = ["At most 8000 characters."];
+        else if (!TextRules.IsClean(input.Narrative)) errors["narrative"] = [TextRules.Message];
         if (errors.Count > 0) return new ProgressResult(CaseOutcome.Invalid, Detail: "The request is not valid.", Errors: errors);
         if (ifMatch is { } expected && expected != (previous?.Version ?? 0))
         {

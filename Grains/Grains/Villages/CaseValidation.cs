@@ -84,6 +84,7 @@ public static partial class CaseValidation
             if (p.Measures is null || p.Measures.Length == 0 || p.Measures.Any(string.IsNullOrWhiteSpace)) e.Add($"{at}.measures", "At least one measure, none empty.");
             e.Required($"{at}.target", p.Target);
             e.Required($"{at}.responsible", p.Responsible);
+            foreach (var (m, j) in (p.Measures ?? []).Select((m, j) => (m, j))) e.MaxLength($"{at}.measures[{j}]", m);
             if (p.Deadline.Year < 2000) e.Add($"{at}.deadline", "A date (yyyy-MM-dd).");
         }
         var ids = plan.Problems.Where(p => p.Id is not null).Select(p => p.Id).ToList();
@@ -137,6 +138,7 @@ public static partial class CaseValidation
         if (f.Activists < 0) e.Add("activists", "Not negative.");
         if (f.ReserveCadres < 0) e.Add("reserveCadres", "Not negative.");
         if (f.Narrative is { Length: > 4 * MaxText }) e.Add("narrative", $"At most {4 * MaxText} characters.");
+        else if (!TextRules.IsClean(f.Narrative)) e.Add("narrative", TextRules.Message);
     }
 
     private static void Codes(Errors e, string field, string[]? codes, bool required)
@@ -169,6 +171,7 @@ public static partial class CaseValidation
         public void MaxLength(string field, string? value)
         {
             if (value is { Length: > MaxText }) Add(field, $"At most {MaxText} characters.");
+            else if (!TextRules.IsClean(value)) Add(field, TextRules.Message);
         }
     }
 }
