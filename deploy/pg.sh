@@ -3,6 +3,7 @@
 #
 #   deploy/pg.sh start    initdb on first use, start on loopback, create the database
 #   deploy/pg.sh stop     fast shutdown
+#   deploy/pg.sh kill     immediate shutdown (a crash, for fault tests)
 #   deploy/pg.sh status   exit 0 when running
 #   deploy/pg.sh url      print the Npgsql connection string
 #
@@ -116,6 +117,14 @@ stop() {
   fi
 }
 
+# A hard stop, as a crash or a yanked plug would leave it: no checkpoint, clients cut off.
+kill_now() {
+  [ -f "$dir/cluster-path" ] || return 0
+  local cdir; cdir=$(cluster_dir)
+  as_pg "$(pg_bin)/pg_ctl" -D "$cdir" -m immediate -w stop >/dev/null 2>&1 || true
+  echo "PostgreSQL stopped hard" >&2
+}
+
 status() {
   [ -f "$dir/cluster-path" ] || exit 1
   as_pg "$(pg_bin)/pg_ctl" -D "$(cluster_dir)" status >/dev/null 2>&1
@@ -124,7 +133,8 @@ status() {
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
+  kill) kill_now ;;
   status) status ;;
   url) connection_string ;;
-  *) echo "usage: $0 start|stop|status|url" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|kill|status|url" >&2; exit 2 ;;
 esac

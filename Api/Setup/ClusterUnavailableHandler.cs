@@ -8,7 +8,8 @@ namespace Rectification.Api.Setup;
 
 /// <summary>
 /// While the cluster heals (a silo died and is not yet declared dead, a gateway is gone, a grain
-/// timed out) requests fail for a few seconds. Portals should retry those, so they get a 503 with
+/// timed out), or PostgreSQL is away (restarting, failing over, refusing connections), requests fail
+/// for a few seconds. Portals should retry those, so they get a 503 with
 /// Retry-After instead of a bare 500. A write that failed this way may or may not have been applied
 /// (the silo may have died after its write and before its answer): repeating it with the same
 /// Idempotency-Key gives the one true answer.
@@ -31,19 +32,32 @@ public sealed class ClusterUnavailableHandler(IProblemDetailsService problems, I
                 Title = "The service is briefly unavailable.",
                 Type = "https://tools.ietf.org/html/rfc9110#section-15.6.4",
                 Detail = write
-                    ? "The cluster is recovering from a lost node; this write may or may not have been applied. Repeat it with the same Idempotency-Key."
-                    : "The cluster is recovering from a lost node. Retry shortly.",
+                    ? "The service is recovering (a lost node or the database away); this write may or may not have been applied. Repeat it with the same Idempotency-Key."
+                    : "The service is recovering (a lost node or the database away). Retry shortly.",
             },
         });
     }
 
-    private static bool IsTransient(Exception e) => e switch
+    public static bool IsTransient(Exception e) => e switch
     {
         SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException
             or GatewayTooBusyException or ClientNotAvailableException or InconsistentStateException => true,
-        TimeoutException or OperationCanceledException => true,
-        NpgsqlException npgsql => npgsql.IsTransient,
+        StorageUnavailableException => true,
+        // A failure that could not even cross from the silo, because it was the database driver's own.
+        Orleans.Serialization.CodecNotFoundException codec => codec.Message.Contains("Npgsql", StringComparison.Ordinal),
+        TimeoutException or OperationCanceledException or System.Net.Sockets.SocketException or IOException => true,
+        PostgresException pg => DatabaseAway(pg.SqlState) || pg.IsTransient,
+        // Every other Npgsql failure is about reaching the database (connect, broken pipe, pool timeout), not about data.
+        NpgsqlException => true,
+        // A silo's storage failure crosses to the API as Orleans' fallback when the type does not travel.
+        Orleans.Serialization.UnavailableExceptionFallbackException fallback => fallback.ExceptionType?.StartsWith("Npgsql.NpgsqlException", StringComparison.Ordinal) == true
+            || fallback.ExceptionType?.Contains("Socket", StringComparison.Ordinal) == true || (fallback.InnerException is { } i && IsTransient(i)),
         AggregateException agg => agg.InnerExceptions.All(IsTransient),
         _ => e.InnerException is { } inner && IsTransient(inner),
     };
+
+    /// <summary>SQL states of a database that is away or overloaded: connection (08), resources (53), operator intervention (57), serialization (40).</summary>
+    private static bool DatabaseAway(string state) =>
+        state.StartsWith("08", StringComparison.Ordinal) || state.StartsWith("53", StringComparison.Ordinal)
+        || state.StartsWith("57", StringComparison.Ordinal) || state.StartsWith("40", StringComparison.Ordinal);
 }

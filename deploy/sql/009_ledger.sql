@@ -94,15 +94,3 @@ ALTER TABLE cases
 -- (deploy/sql/007): the existing healing path backfills the new columns, nothing else is needed.
 UPDATE cases SET version = 0;
 
--- Who read whose personal data (secretaries' contacts), when, through which route. Append-only.
-CREATE TABLE personal_data_reads (
-    id     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    at     timestamptz  NOT NULL DEFAULT now(),
-    actor  varchar(200) NOT NULL,
-    role   varchar(10)  NOT NULL,
-    route  varchar(300) NOT NULL,
-    units  text[]       NOT NULL
-);
-CREATE INDEX ix_personal_data_reads_at ON personal_data_reads (at);
-CREATE TRIGGER personal_data_reads_no_change BEFORE UPDATE OR DELETE ON personal_data_reads
-    FOR EACH ROW EXECUTE FUNCTION forbid_change();

@@ -31,6 +31,7 @@ public sealed partial class AreaGrain(
     private UnitRegistry.Node? _node;
     private IGrainTimer? _publish;
     private bool _dirty, _publishPending, _reminderSet;
+    private long _dirtySince;
     private DateTimeOffset _asOf, _lastPersist;
 
     private long Version => rollup.State.Children.Values.Sum(d => d.Version) + rollup.State.Retired;
@@ -106,6 +107,7 @@ public sealed partial class AreaGrain(
         if (held is not null) _total.Add(held, -1);
         _total.Add(digest);
         rollup.State.Children[child] = digest;
+        if (!_dirty) _dirtySince = System.Diagnostics.Stopwatch.GetTimestamp();
         _dirty = true;
         _asOf = clock.GetUtcNow();
         if (!_publishPending)
@@ -127,6 +129,8 @@ public sealed partial class AreaGrain(
                 var stream = this.GetStreamProvider(Names.RollupStreams)
                     .GetStream<DigestMessage>(StreamId.Create(Names.SummaryNamespace, parent));
                 await stream.OnNextAsync(new DigestMessage(Code, _total.ToDigest(Version)));
+                if (_dirtySince != 0) Hosting.RectificationMetrics.PublishLag.Record(System.Diagnostics.Stopwatch.GetElapsedTime(_dirtySince).TotalMilliseconds);
+                _dirtySince = 0;
             }
             catch (Exception ex)
             {

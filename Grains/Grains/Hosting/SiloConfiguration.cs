@@ -21,6 +21,7 @@ public static class SiloConfiguration
     public static ISiloBuilder AddRectification(this ISiloBuilder silo, NpgsqlDataSource db)
     {
         silo.Services.AddSingleton(db);
+        silo.AddIncomingGrainCallFilter<StorageFailureFilter>();
         silo.Services.AddSingleton<UnitRegistry>();
         silo.Services.AddSingleton<CaseProjection>();
         silo.Services.AddHostedService(sp => sp.GetRequiredService<CaseProjection>());

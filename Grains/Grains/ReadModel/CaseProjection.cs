@@ -18,15 +18,23 @@ namespace Rectification.ReadModel;
 public sealed partial class CaseProjection(NpgsqlDataSource db, Microsoft.Extensions.Options.IOptions<Periods.DuePolicy> policy, ILogger<CaseProjection> log) : BackgroundService
 {
     private const int MaxBatch = 256;
-    private readonly Channel<Item> _queue = Channel.CreateBounded<Item>(new BoundedChannelOptions(100_000) { FullMode = BoundedChannelFullMode.DropWrite });
+    // A full queue makes the writing grain wait (its caller, in the end): the audit log gets no holes.
+    private readonly Channel<Item> _queue = Channel.CreateBounded<Item>(new BoundedChannelOptions(100_000) { FullMode = BoundedChannelFullMode.Wait });
 
     private sealed record Item(CaseState State, HistoryEntry[] Entries, MonthlyReport[] Reports, Rollup.Digest Digest);
 
     /// <param name="reports">The monthly reports to write: the one just submitted, or all of them when catching up.</param>
     /// <param name="digest">The case's roll-up digest at this version, kept beside the row for drill-through.</param>
-    public void Enqueue(CaseState state, IEnumerable<HistoryEntry> entries, IEnumerable<MonthlyReport> reports, Rollup.Digest digest)
+    public ValueTask EnqueueAsync(CaseState state, IEnumerable<HistoryEntry> entries, IEnumerable<MonthlyReport> reports, Rollup.Digest digest)
     {
-        if (!_queue.Writer.TryWrite(new Item(state, [.. entries], [.. reports], digest))) LogDropped(log, state.Code, state.Version);
+        var item = new Item(state, [.. entries], [.. reports], digest);
+        return _queue.Writer.TryWrite(item) ? ValueTask.CompletedTask : WaitForRoomAsync(item);
+    }
+
+    private async ValueTask WaitForRoomAsync(Item item)
+    {
+        LogQueueFull(log, item.State.Code, item.State.Version);
+        await _queue.Writer.WriteAsync(item);
     }
 
     /// <summary>The read model's version of each case, for catching up on activation.</summary>
@@ -39,24 +47,82 @@ public sealed partial class CaseProjection(NpgsqlDataSource db, Microsoft.Extens
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
+        Hosting.RectificationMetrics.QueueLength = () => _queue.Reader.Count;
         var batch = new List<Item>(MaxBatch);
         while (await WaitAsync(stopping))
         {
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item)) batch.Add(item);
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    await WriteAsync(batch, CancellationToken.None);
-                    break;
-                }
-                catch (Exception ex) when (attempt < 5 || !stopping.IsCancellationRequested)
-                {
-                    LogRetry(log, ex, batch.Count, attempt);
-                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 100 * attempt * attempt)), CancellationToken.None);
-                }
-            }
+            await WriteWithRetriesAsync(batch, stopping);
             batch.Clear();
+        }
+    }
+
+    /// <summary>
+    /// A batch that PostgreSQL cannot take because the database is away is retried, with back-off, for
+    /// as long as it takes. One that fails for its content is written item by item, so the one bad item
+    /// is set aside (dead letters) and every other goes through.
+    /// </summary>
+    private async Task WriteWithRetriesAsync(List<Item> batch, CancellationToken stopping)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await WriteAsync(batch, CancellationToken.None);
+                return;
+            }
+            catch (Exception ex) when (!IsTransient(ex))
+            {
+                if (batch.Count == 1)
+                {
+                    await DeadLetterAsync(batch[0], ex, stopping);
+                    return;
+                }
+                foreach (var item in batch) await WriteWithRetriesAsync([item], stopping);
+                return;
+            }
+            catch (Exception ex) when (attempt < 5 || !stopping.IsCancellationRequested)
+            {
+                Hosting.RectificationMetrics.ProjectionRetries.Add(1);
+                LogRetry(log, ex, batch.Count, attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 100 * attempt * attempt)), CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>The database or the network failed (worth retrying), as opposed to the item's own content.</summary>
+    private static bool IsTransient(Exception ex) => ex switch
+    {
+        PostgresException pg => pg.IsTransient || pg.SqlState.StartsWith("08", StringComparison.Ordinal) || pg.SqlState.StartsWith("57", StringComparison.Ordinal)
+            || pg.SqlState.StartsWith("53", StringComparison.Ordinal),
+        NpgsqlException => true,
+        TimeoutException or System.Net.Sockets.SocketException or IOException or OperationCanceledException => true,
+        _ => ex.InnerException is { } inner && IsTransient(inner),
+    };
+
+    private async Task DeadLetterAsync(Item item, Exception error, CancellationToken stopping)
+    {
+        LogDeadLetter(log, error, item.State.Code, item.State.Version);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var cmd = db.CreateCommand("""
+                    INSERT INTO projection_dead_letters (code, version, error, state) VALUES ($1, $2, $3, $4)
+                    ON CONFLICT (code, version) DO NOTHING
+                    """);
+                cmd.Parameters.AddWithValue(item.State.Code);
+                cmd.Parameters.AddWithValue(item.State.Version);
+                var text = $"{error.GetType().Name}: {error.Message}";
+                cmd.Parameters.AddWithValue(text.Length <= 2000 ? text : text[..2000]);
+                cmd.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(item.State), NpgsqlDbType = NpgsqlDbType.Jsonb });
+                if (await cmd.ExecuteNonQueryAsync(CancellationToken.None) > 0) Hosting.RectificationMetrics.DeadLetters.Add(1);
+                return;
+            }
+            catch (Exception ex) when (IsTransient(ex) && (attempt < 5 || !stopping.IsCancellationRequested))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 100 * attempt * attempt)), CancellationToken.None);
+            }
         }
     }
 
@@ -161,6 +227,9 @@ public sealed partial class CaseProjection(NpgsqlDataSource db, Microsoft.Extens
     [LoggerMessage(Level = LogLevel.Warning, Message = "Writing {Count} read-model rows failed (attempt {Attempt}); retrying")]
     private static partial void LogRetry(ILogger logger, Exception ex, int count, int attempt);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Projection queue full; {Code} v{Version} will catch up on its next activation")]
-    private static partial void LogDropped(ILogger logger, string code, int version);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Projection queue full; {Code} v{Version} waits for room")]
+    private static partial void LogQueueFull(ILogger logger, string code, int version);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Read-model item {Code} v{Version} refused as data; set aside in projection_dead_letters")]
+    private static partial void LogDeadLetter(ILogger logger, Exception ex, string code, int version);
 }

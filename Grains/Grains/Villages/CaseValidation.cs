@@ -127,18 +127,32 @@ public static partial class CaseValidation
         else if (!policy.HasStarted(p, now)) e.Add(field, $"{p} has not started yet.");
     }
 
+    /// <summary>
+    /// Upper bounds a month of one organization's work cannot plausibly exceed: support funds up to
+    /// 100 million yuan (一亿元) in fen, counts of people and projects up to a thousand. They keep every
+    /// accepted value far inside its column (numeric(16,2), integer) and a typing slip out of the totals.
+    /// </summary>
+    public const decimal MaxFundsYuan = 100_000_000m;
+    public const int MaxCount = 1_000;
+
     private static void CheckFigures(Errors e, ReportFigures f)
     {
-        if (f.ProblemsResolved < 0) e.Add("problemsResolved", "Not negative.");
-        if (f.MeasuresDone < 0) e.Add("measuresDone", "Not negative.");
-        if (f.FundsYuan < 0) e.Add("fundsYuan", "Not negative.");
-        if (f.Projects < 0) e.Add("projects", "Not negative.");
-        if (f.Trainings < 0) e.Add("trainings", "Not negative.");
-        if (f.NewMembers < 0) e.Add("newMembers", "Not negative.");
-        if (f.Activists < 0) e.Add("activists", "Not negative.");
-        if (f.ReserveCadres < 0) e.Add("reserveCadres", "Not negative.");
+        Count(e, "problemsResolved", f.ProblemsResolved);
+        Count(e, "measuresDone", f.MeasuresDone, 10 * MaxCount);
+        if (f.FundsYuan < 0 || f.FundsYuan > MaxFundsYuan) e.Add("fundsYuan", $"Between 0 and {MaxFundsYuan:0} yuan.");
+        else if (decimal.Round(f.FundsYuan, 2) != f.FundsYuan) e.Add("fundsYuan", "At most two decimals (fen).");
+        Count(e, "projects", f.Projects);
+        Count(e, "trainings", f.Trainings);
+        Count(e, "newMembers", f.NewMembers);
+        Count(e, "activists", f.Activists);
+        Count(e, "reserveCadres", f.ReserveCadres);
         if (f.Narrative is { Length: > 4 * MaxText }) e.Add("narrative", $"At most {4 * MaxText} characters.");
         else if (!TextRules.IsClean(f.Narrative)) e.Add("narrative", TextRules.Message);
+    }
+
+    private static void Count(Errors e, string field, int value, int max = MaxCount)
+    {
+        if (value < 0 || value > max) e.Add(field, $"Between 0 and {max}.");
     }
 
     private static void Codes(Errors e, string field, string[]? codes, bool required)

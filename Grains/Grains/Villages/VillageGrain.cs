@@ -35,7 +35,7 @@ public sealed partial class VillageGrain(
         {
             var state = store.State with { Code = this.GetPrimaryKeyString() };
             var digest = DigestBuilder.From(state, policy.Value);
-            projection.Enqueue(state, state.History.Where(h => h.Version > projected), state.Reports, digest);
+            await projection.EnqueueAsync(state, state.History.Where(h => h.Version > projected), state.Reports, digest);
             await PublishAsync(state, digest);
         }
     }
@@ -105,6 +105,12 @@ public sealed partial class VillageGrain(
             await store.ReadStateAsync();
             if (store.Etag != etag) result = await TryExecuteAsync(code, command, actor, conditions);
         }
+        Hosting.RectificationMetrics.Commands.Add(1, new("command", command.Name), new("outcome", result.Outcome.ToString()));
+        if (result.Outcome == CaseOutcome.Accepted && command is SubmitMonthlyReport report
+            && store.State.Reports.FirstOrDefault(r => r.Month == report.Month) is { Revisions: 0 } received)
+        {
+            Hosting.RectificationMetrics.Reports.Add(1, new KeyValuePair<string, object?>("timeliness", received.OnTime ? "onTime" : "late"));
+        }
         return result;
     }
 
@@ -150,7 +156,7 @@ public sealed partial class VillageGrain(
             throw;
         }
         var digest = DigestBuilder.From(after, policy.Value);
-        projection.Enqueue(after, [entry], command is SubmitMonthlyReport r ? after.Reports.Where(x => x.Month == r.Month) : [], digest);
+        await projection.EnqueueAsync(after, [entry], command is SubmitMonthlyReport r ? after.Reports.Where(x => x.Month == r.Month) : [], digest);
         await PublishAsync(after, digest);
         return new CaseResult(CaseOutcome.Accepted, ack);
     }

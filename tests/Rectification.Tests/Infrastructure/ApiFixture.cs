@@ -24,9 +24,12 @@ public sealed class ApiFixture : IAsyncLifetime
     public byte[] SigningKey => _key;
     public WebApplicationFactory<Program> Factory { get; private set; } = null!;
 
+    /// <summary>Where the fixture's database comes from: the suite's cluster unless a test brings its own.</summary>
+    public Func<Task<TestDatabase>> CreateDatabase { get; init; } = TestDatabase.CreateAsync;
+
     public async Task InitializeAsync()
     {
-        Db = await TestDatabase.CreateAsync();
+        Db = await CreateDatabase();
         var builder = Host.CreateApplicationBuilder();
         builder.UseOrleans(silo => silo
             .UseRectificationClustering(Db.DataSource, IPAddress.Loopback, FreePort.Next(), FreePort.Next())

@@ -28,9 +28,11 @@ public sealed class TestDatabase : IAsyncDisposable
         Environment.GetEnvironmentVariable("RECT_TEST_PG")
         ?? throw new InvalidOperationException("RECT_TEST_PG is not set: run the tests through ./test.sh, which starts PostgreSQL.");
 
-    public static async Task<TestDatabase> CreateAsync()
+    public static Task<TestDatabase> CreateAsync() => CreateAsync(AdminConnectionString);
+
+    /// <summary>A fresh database on another cluster (a fault test's own PostgreSQL).</summary>
+    public static async Task<TestDatabase> CreateAsync(string admin)
     {
-        var admin = AdminConnectionString;
         var name = $"t_{Guid.NewGuid():N}";
         await using (var conn = new NpgsqlConnection(admin))
         {
