@@ -18,10 +18,14 @@ config=Release
 mkdir -p "$data/logs"
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# Ports are picked below the kernel's ephemeral range (outgoing connections take theirs from it, and
+# one in TIME-WAIT would pass the free test and then fail the bind), so nothing else can hold them.
+ephemeral_low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+[ "$ephemeral_low" -gt 11000 ] 2>/dev/null || ephemeral_low=32768
 pick_port() {
   local p
   for _ in $(seq 1 200); do
-    p=$(( 20000 + RANDOM % 40000 ))
+    p=$(( 10000 + RANDOM % (ephemeral_low - 10000) ))
     if port_free "$p"; then echo "$p"; return; fi
   done
   echo "no free port" >&2; exit 1
@@ -74,27 +78,31 @@ fi
 reuse_port() {
   local file="$data/$1.port" p
   p=$(cat "$file" 2>/dev/null || true)
-  if [ -z "$p" ] || ! port_free "$p"; then p=$(pick_port); fi
+  if [ -z "$p" ] || [ "$p" -ge "$ephemeral_low" ] || ! port_free "$p"; then p=$(pick_port); fi
   echo "$p" > "$file"
   echo "$p"
 }
 start_silo() {
-  local n=$1 suffix="" http_port silo_port gateway_port
+  local n=$1 suffix="" http_port silo_port gateway_port metrics_port
   if [ "$n" != 1 ]; then suffix="-$n"; fi
   http_port=$(reuse_port "silo$suffix-http")
+  metrics_port=$(reuse_port "silo$suffix-metrics")
   silo_port=$(reuse_port "silo$suffix")
   gateway_port=$(reuse_port "gateway$suffix")
   [ "$n" = 1 ] && http_port=${RECT_SILO_HTTP_PORT:-$http_port}
   Orleans__SiloPort=$silo_port Orleans__GatewayPort=$gateway_port Urls="http://127.0.0.1:$http_port" Dashboard__Enabled=true \
+    Metrics__Port=$metrics_port \
     dotnet "Silo/bin/$config/net10.0/Rectification.Silo.dll" --contentRoot "$repo/Silo/bin/$config/net10.0" \
     >>"$data/logs/silo$suffix.log" 2>&1 &
   pid_of[silo$suffix]=$!
   started_at[silo$suffix]=$SECONDS
   echo $! > "$data/silo$suffix.pid"
   started_http=$http_port
+  started_metrics=$metrics_port
 }
 start_api() {
-  Auth__SigningKey=$(cat "$data/signing.key") Auth__DevTokens=true Urls="http://127.0.0.1:$api_port" \
+  api_metrics=$(reuse_port "api-metrics")
+  Auth__SigningKey=$(cat "$data/signing.key") Auth__DevTokens=true Urls="http://127.0.0.1:$api_port" Metrics__Port=$api_metrics \
     dotnet "Api/bin/$config/net10.0/Rectification.Api.dll" --contentRoot "$repo/Api/bin/$config/net10.0" >>"$data/logs/api.log" 2>&1 &
   pid_of[api]=$!
   started_at[api]=$SECONDS
@@ -113,6 +121,7 @@ wait_ready() {
 rm -f "$data/logs/"*.log   # each start logs afresh; restarts append
 start_silo 1
 silo_http=$started_http
+silo_metrics=$started_metrics
 wait_ready "http://127.0.0.1:$silo_http/health/ready" silo "${pid_of[silo]}"
 for n in $(seq 2 "$silos"); do
   start_silo "$n"
@@ -131,6 +140,7 @@ Ready.
   API        $api/api/v1/units/150000000000
   API docs   $api/docs   (OpenAPI: $api/openapi/v1.json)
   Silos      $silos (dashboard http://127.0.0.1:$silo_http/dashboard)
+  Metrics    http://127.0.0.1:$api_metrics/metrics (API)   http://127.0.0.1:$silo_metrics/metrics (silo)
   Logs       $data/logs
   Admin token for the whole region (12 h):
     $token

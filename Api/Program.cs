@@ -7,6 +7,7 @@ using Rectification.Api.Ledger;
 using Rectification.Api.Setup;
 using Rectification.Api.Summaries;
 using Rectification.Api.Units;
+using Rectification.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddDatabase();
@@ -28,11 +29,13 @@ builder.Services.AddScoped<WriteConditions>();
 builder.Services.AddSingleton<Rectification.Periods.ReportingClock>();
 builder.Services.AddOptions<Rectification.Periods.DuePolicy>().BindConfiguration("Reporting");
 builder.AddHttpConventions();
+builder.AddTelemetry("rectification-api");
 builder.Services.AddReadiness();
 
 var app = builder.Build();
 app.UseHttpConventions();
 app.MapOperations();
+app.MapMetrics();
 
 var v1 = app.MapGroup("/api/v1").RequireAuthorization().RequireRateLimiting(HttpConventions.PerCaller);
 v1.MapUnits();

@@ -1,5 +1,6 @@
 using Rectification.Silo;
 using Rectification.Storage;
+using Rectification.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 var db = builder.AddDatabase();
@@ -14,7 +15,9 @@ if (args.Contains("migrate"))
 }
 
 builder.AddSilo(db);
+builder.AddTelemetry("rectification-silo");
 var app = builder.Build();
 app.MapSiloEndpoints();
+app.MapMetrics();
 app.Logger.LogInformation("Registry: {Loaded} units loaded on this start", loaded);
 await app.RunAsync();

@@ -37,10 +37,14 @@ as_pg() { if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); els
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# Ports are picked below the kernel's ephemeral range (outgoing connections take theirs from it, and
+# one in TIME-WAIT would pass the free test and then fail the bind), so nothing else can hold them.
+ephemeral_low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+[ "$ephemeral_low" -gt 11000 ] 2>/dev/null || ephemeral_low=32768
 pick_port() {
   local p
   for _ in $(seq 1 200); do
-    p=$(( 20000 + RANDOM % 40000 ))
+    p=$(( 10000 + RANDOM % (ephemeral_low - 10000) ))
     if port_free "$p"; then echo "$p"; return; fi
   done
   echo "no free port found" >&2; exit 1
@@ -92,7 +96,7 @@ start() {
     local port=${RECT_PG_PORT:-}
     if [ -z "$port" ]; then
       port=$(cat "$dir/port" 2>/dev/null || true)
-      if [ -z "$port" ] || ! port_free "$port"; then port=$(pick_port); fi
+      if [ -z "$port" ] || [ "$port" -ge "$ephemeral_low" ] || ! port_free "$port"; then port=$(pick_port); fi
     fi
     echo "$port" > "$dir/port"
     # Loopback only, no unix socket (its default folder may not exist or be writable here).

@@ -54,6 +54,21 @@ public sealed class RunScriptTests
             Assert.Equal(HttpStatusCode.OK, (await reviewer.Post($"/api/v1/cases/{village}/relapse", new { criteria = new[] { "C5" }, reason = "no meetings" })).Status);
             Assert.Equal(HttpStatusCode.Conflict, (await reviewer.Post($"/api/v1/cases/{village}/relapse", new { criteria = new[] { "C5" }, reason = "twice" })).Status);
 
+            // Metrics in Prometheus format, on their own loopback ports: the domain's counters, HTTP, Orleans, the runtime.
+            var ports = System.Text.RegularExpressions.Regex.Match(run.Output, @"Metrics\s+(http://\S+/metrics) \(API\)\s+(http://\S+/metrics) \(silo\)");
+            Assert.True(ports.Success, run.Output);
+            using var scraper = new HttpClient();
+            var apiMetrics = await scraper.GetStringAsync(ports.Groups[1].Value);
+            Assert.Contains("http_server_request_duration_seconds", apiMetrics);
+            var siloMetrics = await Eventually.Until(() => scraper.GetStringAsync(ports.Groups[2].Value),
+                m => m.Contains("rectification_case_commands_total") && m.Contains("outcome=\"Conflict\""), what: "the silo's command counters");
+            Assert.Contains("command=\"approval\"", siloMetrics);
+            Assert.Contains("orleans", siloMetrics);
+            Assert.Contains("dotnet_gc_collections", siloMetrics);
+            Assert.Contains("db_client_operation_duration", siloMetrics);
+            // The public API port does not serve them.
+            Assert.Equal(HttpStatusCode.NotFound, (await scraper.GetAsync($"{run.BaseUrl}/metrics")).StatusCode);
+
             // Kill the silo process outright: run.sh starts it again on the same ports, and the case is intact.
             var killed = run.SiloPid;
             RunScript.Signal(killed, "KILL");

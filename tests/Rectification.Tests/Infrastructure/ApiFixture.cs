@@ -20,6 +20,9 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public TestDatabase Db { get; private set; } = null!;
 
+    /// <summary>The silo's services (its read-model writer, its registry).</summary>
+    public IServiceProvider SiloServices => _silo.Services;
+
     /// <summary>The API's local signing key in these tests.</summary>
     public byte[] SigningKey => _key;
     public WebApplicationFactory<Program> Factory { get; private set; } = null!;

@@ -1,0 +1,56 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Rectification.Cases;
+using Rectification.ReadModel;
+using Rectification.Rollup;
+using Rectification.Tests.Infrastructure;
+
+namespace Rectification.Tests.Api;
+
+/// <summary>One bad item never holds up the others: implausible values are refused, and what PostgreSQL refuses is set aside.</summary>
+[Collection(ApiCollection.Name)]
+public sealed class PoisonTests(ApiFixture fx)
+{
+    [Fact]
+    public async Task Implausible_report_figures_are_400_naming_the_field()
+    {
+        const string village = "150105002001";
+        var township = fx.Client("150105002000", Role.Reporter);
+        var reporter = fx.Client(village, Role.Reporter);
+        await reporter.Post($"/api/v1/cases/{village}/findings", new { source = "selfCheck", criteria = new[] { "C1" } });
+        await township.Post($"/api/v1/cases/{village}/proposal", new { criteria = new[] { "C1" }, categories = new[] { "L1" }, reason = "r" });
+        await fx.Client("150105000000", Role.Reviewer).Post($"/api/v1/cases/{village}/review", new { decision = "confirm" });
+        Assert.Equal(HttpStatusCode.OK, (await fx.Client("150105000000", Role.Approver).Post($"/api/v1/cases/{village}/approval", new { decision = "approve" })).Status);
+        var month = DateTime.UtcNow.AddHours(8).ToString("yyyy-MM");
+        foreach (var (field, value) in new (string, object)[] { ("fundsYuan", 1e15m), ("fundsYuan", 0.001m), ("newMembers", 5000), ("projects", 100_000), ("activists", -1) })
+        {
+            var body = new Dictionary<string, object> { ["problemsResolved"] = 0, ["measuresDone"] = 0, ["fundsYuan"] = 0, ["projects"] = 0, ["trainings"] = 0,
+                ["newMembers"] = 0, ["activists"] = 0, ["reserveCadres"] = 0 };
+            body[field] = value;
+            var (status, problem, _) = await reporter.Post($"/api/v1/cases/{village}/reports/{month}", body);
+            Assert.Equal(HttpStatusCode.BadRequest, status);
+            Assert.NotNull(problem!["errors"]![field]);
+        }
+        var (_, summary, _) = await fx.Client("150105000000", Role.Viewer).Get($"/api/v1/units/150105000000/summary?period={month}");
+        Assert.Equal(0m, (decimal?)summary!["support"]!["fundsYuan"] ?? 0m);
+    }
+
+    [Fact]
+    public async Task An_item_the_database_refuses_is_set_aside_and_the_rest_goes_through()
+    {
+        var projection = fx.SiloServices.GetRequiredService<CaseProjection>();
+        // A case whose code is in no registry breaks the read model's foreign key: refused as data, not as an outage.
+        var poison = new CaseState { Code = "159999999999", Version = 3, Status = CaseStatus.Screened };
+        var good = new CaseState { Code = "150105003001", Version = 1, Status = CaseStatus.Screened, Criteria = ["C2"],
+            History = [new HistoryEntry(1, DateTimeOffset.UtcNow, "t", Role.Reporter, "findings", CaseStatus.Normal, CaseStatus.Screened, "d")] };
+        await projection.EnqueueAsync(poison, [], [], Digest.Empty);
+        await projection.EnqueueAsync(good, good.History, [], Digest.Empty);
+
+        await Eventually.Until(() => fx.Db.ScalarAsync<int>("SELECT coalesce(max(version), 0) FROM cases WHERE code = '150105003001'"), v => v == 1,
+            what: "the good item to reach the read model");
+        Assert.Equal(1, await fx.Db.ScalarAsync<long>("SELECT count(*) FROM case_history WHERE code = '150105003001'"));
+        var error = await Eventually.Until(() => fx.Db.ScalarAsync<string>("SELECT error FROM projection_dead_letters WHERE code = '159999999999' AND version = 3"),
+            e => e is not null, what: "the poison item in the dead letters");
+        Assert.Contains("23503", error);
+    }
+}
