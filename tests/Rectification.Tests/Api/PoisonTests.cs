@@ -31,8 +31,9 @@ public sealed class PoisonTests(ApiFixture fx)
             Assert.Equal(HttpStatusCode.BadRequest, status);
             Assert.NotNull(problem!["errors"]![field]);
         }
-        var (_, summary, _) = await fx.Client("150105000000", Role.Viewer).Get($"/api/v1/units/150105000000/summary?period={month}");
-        Assert.Equal(0m, (decimal?)summary!["support"]!["fundsYuan"] ?? 0m);
+        // Nothing of them was kept.
+        var (_, state, _) = await reporter.Get($"/api/v1/cases/{village}");
+        Assert.Empty(state!["reports"]!.AsArray());
     }
 
     [Fact]
