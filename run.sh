@@ -163,6 +163,7 @@ while true; do
       exit 1
     fi
     echo "$name (pid $dead) exited; starting it again." >&2
+    (( quick_deaths[$name] > 0 )) && sleep 2   # a quick death: give what it needs (the database) a moment
     case "$name" in
       api) start_api ;;
       silo) start_silo 1 ;;

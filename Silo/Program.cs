@@ -5,9 +5,13 @@ using Rectification.Telemetry;
 var builder = WebApplication.CreateBuilder(args);
 var db = builder.AddDatabase();
 
-// Schema and registry come first: the Orleans providers read their queries once, at start-up.
-await Migrator.ApplyAsync(db);
-var loaded = await RegistryImport.LoadIfNewAsync(db);
+// Schema and registry come first: the Orleans providers read their queries once, at start-up. A
+// silo restarted while PostgreSQL is away waits for it (Database:StartupWaitSeconds) instead of dying.
+var loaded = await StartupWait.ForDatabaseAsync(async () =>
+{
+    await Migrator.ApplyAsync(db);
+    return await RegistryImport.LoadIfNewAsync(db);
+}, TimeSpan.FromSeconds(builder.Configuration.GetValue("Database:StartupWaitSeconds", 120)));
 if (args.Contains("migrate"))
 {
     Console.WriteLine($"Schema is current; {loaded} units loaded.");
