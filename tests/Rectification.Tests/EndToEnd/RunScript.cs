@@ -89,6 +89,17 @@ public sealed class RunScript : IAsyncDisposable
 
     public string ConnectionString => File.ReadAllText(Path.Combine(DataDir, "pg", "url")).Trim();
 
+    /// <summary>deploy/pg.sh on this run's cluster: "kill" stops it hard, "start" brings it back on its port.</summary>
+    public async Task DatabaseAsync(string command)
+    {
+        var start = new ProcessStartInfo("bash", [Path.Combine(RepoRoot, "deploy", "pg.sh"), command]) { RedirectStandardError = true };
+        start.Environment["RECT_PG_DIR"] = Path.Combine(DataDir, "pg");
+        using var p = Process.Start(start)!;
+        var err = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"pg.sh {command}: {await err}");
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited) await StopAsync();
