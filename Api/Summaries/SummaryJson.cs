@@ -38,6 +38,9 @@ public static class SummaryJson
             ["period"] = s.Period,
             ["asOf"] = s.AsOf,
             ["version"] = s.Version,
+            // True while the roll-up is being reconciled (after a restart or a lost silo): the figures may
+            // still miss writes acknowledged before. False: exact for every write acknowledged before asOf.
+            ["reconciling"] = !s.Settled,
         };
         foreach (var name in Always.Concat(f.Keys).Distinct())
         {

@@ -6,10 +6,15 @@ namespace Rectification.Rollup;
 /// its children's, and the summary for any month or quarter is read off it at query time. That is
 /// how a new month's figures exist at every level without a single new write.
 /// </summary>
+/// <param name="Settled">
+/// False while the unit (or a unit below it) has not yet reconciled since it was activated, or is
+/// reconciling after a silo was lost: its figures may miss acknowledged writes. A case's own digest is always settled.
+/// </param>
 [GenerateSerializer, Immutable, Alias("Digest")]
 public sealed record Digest(
     [property: Id(0)] long Version,
-    [property: Id(1)] Dictionary<string, Dictionary<int, long>> Counters)
+    [property: Id(1)] Dictionary<string, Dictionary<int, long>> Counters,
+    [property: Id(2)] bool Settled = true)
 {
     public static Digest Empty { get; } = new(0, []);
 }

@@ -11,4 +11,5 @@ public sealed record SummaryResult(
     [property: Id(1)] string Period,
     [property: Id(2)] DateTimeOffset AsOf,
     [property: Id(3)] long Version,
-    [property: Id(4)] SortedDictionary<string, long> Figures);
+    [property: Id(4)] SortedDictionary<string, long> Figures,
+    [property: Id(5)] bool Settled = true);

@@ -31,15 +31,43 @@ public sealed partial class AreaGrain(
     private UnitRegistry.Node? _node;
     private IGrainTimer? _publish;
     private bool _dirty, _publishPending, _reminderSet;
+    // Settled: reconciled once since activation, not in a deep reconciliation, and every child settled.
+    private bool _reconciledOnce, _deepReconciling, _publishedSettled = true;
     private long _dirtySince;
     private DateTimeOffset _asOf, _lastPersist;
 
     private long Version => rollup.State.Children.Values.Sum(d => d.Version) + rollup.State.Retired;
 
+    private bool Settled => _reconciledOnce && !_deepReconciling && rollup.State.Children.Values.All(d => d.Settled);
+
+    private Digest Current => _total.ToDigest(Version) with { Settled = Settled };
+
+    /// <summary>When this unit's settledness changed, its parent must hear it even if no figure did.</summary>
+    private void PublishIfSettlednessChanged()
+    {
+        if (Settled == _publishedSettled) return;
+        _dirty = true;
+        if (!_publishPending)
+        {
+            _publishPending = true;
+            _publish!.Change(TimeSpan.FromMilliseconds(options.Value.CoalesceMilliseconds), Timeout.InfiniteTimeSpan);
+        }
+    }
+
     public override async Task OnActivateAsync(CancellationToken ct)
     {
         _node = await registry.FindAsync(Code);
         foreach (var digest in rollup.State.Children.Values) _total.Add(digest);
+        // Area children's digests as stored may be older than what those children will say once they have
+        // reconciled: until each of them says so afresh, none counts as settled. (A village's digest is
+        // its stored case; this unit's own reconciliation settles those.)
+        foreach (var (child, digest) in rollup.State.Children.ToList())
+        {
+            if (child != Code && digest.Settled && (await registry.FindAsync(child))?.Level is not (null or UnitLevel.Village))
+            {
+                rollup.State.Children[child] = digest with { Settled = false };
+            }
+        }
         _asOf = clock.GetUtcNow();
         var o = options.Value;
         _publish = this.RegisterGrainTimer(PublishAsync, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -48,6 +76,8 @@ public sealed partial class AreaGrain(
         if (rollup.State.Children.Count > 0) await EnsureReminderAsync();
         // A township's own reports are durable in its duties; the roll-up entry is rebuilt from them.
         if (duties.State.Progress.Count > 0) await MergeAsync(Code, OwnReportsDigest());
+        // Until its first reconciliation this unit's figures come from storage and may miss writes: say so upward.
+        PublishIfSettlednessChanged();
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken ct)
@@ -103,7 +133,16 @@ public sealed partial class AreaGrain(
     private async Task MergeAsync(string child, Digest digest)
     {
         var held = rollup.State.Children.GetValueOrDefault(child);
-        if (held is not null && held.Version >= digest.Version) return;
+        if (held is not null && held.Version >= digest.Version)
+        {
+            // The same figures, now settled or no longer: only the flag changes.
+            if (held.Version == digest.Version && held.Settled != digest.Settled)
+            {
+                rollup.State.Children[child] = held with { Settled = digest.Settled };
+                PublishIfSettlednessChanged();
+            }
+            return;
+        }
         if (held is not null) _total.Add(held, -1);
         _total.Add(digest);
         rollup.State.Children[child] = digest;
@@ -128,7 +167,9 @@ public sealed partial class AreaGrain(
             {
                 var stream = this.GetStreamProvider(Names.RollupStreams)
                     .GetStream<DigestMessage>(StreamId.Create(Names.SummaryNamespace, parent));
-                await stream.OnNextAsync(new DigestMessage(Code, _total.ToDigest(Version)));
+                var current = Current;
+                await stream.OnNextAsync(new DigestMessage(Code, current));
+                _publishedSettled = current.Settled;
                 if (_dirtySince != 0) Hosting.RectificationMetrics.PublishLag.Record(System.Diagnostics.Stopwatch.GetElapsedTime(_dirtySince).TotalMilliseconds);
                 _dirtySince = 0;
             }
@@ -149,6 +190,25 @@ public sealed partial class AreaGrain(
     }
 
     public async Task<long> ReconcileAsync(bool deep)
+    {
+        if (deep)
+        {
+            // A deep reconciliation (after a lost silo) says so until it is done, here and above.
+            _deepReconciling = true;
+            PublishIfSettlednessChanged();
+        }
+        try
+        {
+            return await ReconcileOnceAsync(deep);
+        }
+        finally
+        {
+            _deepReconciling = false;
+            PublishIfSettlednessChanged();
+        }
+    }
+
+    private async Task<long> ReconcileOnceAsync(bool deep)
     {
         var children = await registry.ChildrenAsync(Code);
         var moved = rollup.State.Children.Keys.Where(k => k != Code && !children.Contains(k)).ToList();
@@ -193,9 +253,12 @@ public sealed partial class AreaGrain(
             }));
             foreach (var (child, digest) in digests)
             {
-                if (digest.Version > 0) await MergeAsync(child, digest);
+                // An empty child is held only once it spoke (its settledness counts then too).
+                if (digest.Version > 0 || rollup.State.Children.ContainsKey(child)) await MergeAsync(child, digest);
             }
         }
+        _reconciledOnce = true;
+        PublishIfSettlednessChanged();
         return Version;
     }
 
@@ -225,10 +288,11 @@ public sealed partial class AreaGrain(
         await this.RegisterOrUpdateReminder("reconcile", TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(Math.Max(1, options.Value.ReminderMinutes)));
     }
 
-    public Task<Digest> GetDigestAsync() => Task.FromResult(_total.ToDigest(Version));
+    public Task<Digest> GetDigestAsync() => Task.FromResult(Current);
 
     public async Task<SummaryResult> GetSummaryAsync(Period period) =>
-        SummaryEvaluator.Summarize(Code, period, _total.Values, await registry.OrganizationsAsync(Code), Today, policy.Value, _asOf, Version);
+        SummaryEvaluator.Summarize(Code, period, _total.Values, await registry.OrganizationsAsync(Code), Today, policy.Value, _asOf, Version)
+            with { Settled = Settled };
 
     public async Task<SummaryResult[]> GetChildSummariesAsync(Period period)
     {
@@ -237,7 +301,7 @@ public sealed partial class AreaGrain(
         {
             var digest = rollup.State.Children.GetValueOrDefault(child) ?? Digest.Empty;
             result.Add(SummaryEvaluator.Summarize(child, period, digest.Counters, await registry.OrganizationsAsync(child),
-                Today, policy.Value, _asOf, digest.Version));
+                Today, policy.Value, _asOf, digest.Version) with { Settled = digest.Settled && Settled });
         }
         return [.. result];
     }

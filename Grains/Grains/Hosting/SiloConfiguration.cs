@@ -25,6 +25,7 @@ public static class SiloConfiguration
         silo.Services.AddSingleton<UnitRegistry>();
         silo.Services.AddSingleton<CaseProjection>();
         silo.Services.AddHostedService(sp => sp.GetRequiredService<CaseProjection>());
+        silo.Services.AddHostedService<LostSiloReconciler>();
         silo.Services.TryAddSingleton<ReportingClock>();
         silo.Services.AddOptions<DuePolicy>().BindConfiguration("Reporting");
         silo.Services.AddOptions<RollupOptions>().BindConfiguration("Rollup");
