@@ -16,6 +16,7 @@ public sealed class LocalSystem : IAsyncDisposable
     public string BaseUrl { get; }
     public string ConnectionString => File.ReadAllText(Path.Combine(DataDir, "pg", "url")).Trim();
     public int SiloPid => int.Parse(File.ReadAllText(Path.Combine(DataDir, "silo.pid")).Trim());
+    public int ApiPid => int.Parse(File.ReadAllText(Path.Combine(DataDir, "api.pid")).Trim());
 
     private LocalSystem(string repo, string dataDir, int port)
     {

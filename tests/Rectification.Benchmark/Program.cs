@@ -47,10 +47,13 @@ var setup = await Drive(villages, async (v, w) =>
 Console.WriteLine($"setup     {villages.Length * 4} commands in {setup.Elapsed.TotalSeconds:F1} s = {villages.Length * 4 / setup.Elapsed.TotalSeconds:F0} commands/s ({setup.Errors} errors)");
 
 // 2. The rush.
+var cpu = new CpuMeter(system.SiloPid, system.ApiPid);
 var rssBefore = system.SiloRssBytes();
+var cpuBeforeRush = cpu.Take();
 var rush = await Drive(villages, (v, w) => Post(reporters[w], $"/api/v1/cases/{v}/reports/{month}",
     new { problemsResolved = 1, measuresDone = 2, fundsYuan = 1234.56m, projects = 1, trainings = 1, newMembers = 1, activists = 2, reserveCadres = 3, narrative = "progress" }));
 var lastAck = DateTime.UtcNow;
+var rushCpu = CpuMeter.Between(cpuBeforeRush, cpu.Take());
 var rssAfter = system.SiloRssBytes();
 
 // 3. Time from the last acknowledged write until the region's summary equals the figures computed from stored state.
@@ -64,9 +67,11 @@ var direct = await Direct(system.ConnectionString, villages, month);
 //    (same route, same JWT validation, one upsert and one audit insert per report) driven like the rush.
 var pgbenchTps = await Pgbench.RunAsync(system.ConnectionString, concurrency, 20, villages.Length);
 Run peer;
+CpuMeter.Sample peerCpu;
 await using (var crud = await CrudPeer.StartAsync(system.ConnectionString, File.ReadAllText(Path.Combine(system.DataDir, "signing.key")).Trim(), concurrency + 4))
 {
     using var peerHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = new Uri(crud.BaseUrl) };
+    var cpuBeforePeer = cpu.Take();
     peer = await Drive(villages, async (v, w) =>
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/cases/{v}/reports/{month}")
@@ -77,6 +82,7 @@ await using (var crud = await CrudPeer.StartAsync(system.ConnectionString, File.
         using var response = await peerHttp.SendAsync(request);
         if (!response.IsSuccessStatusCode) throw new HttpRequestException($"peer: {(int)response.StatusCode}");
     });
+    peerCpu = CpuMeter.Between(cpuBeforePeer, cpu.Take());
 }
 var peerPerSecond = villages.Length / peer.Elapsed.TotalSeconds;
 
@@ -90,6 +96,11 @@ Console.WriteLine($"ratio     HTTP reports/s ÷ direct PostgreSQL writes/s = {re
 Console.WriteLine($"pgbench   {pgbenchTps:F0} upserts/s (~2 KB row, prepared, {concurrency} clients, 20 s); rush ÷ pgbench = {reportsPerSecond / pgbenchTps:F2} (target ≥ 0.30)");
 Console.WriteLine($"peer      CRUD peer {peerPerSecond:F0} reports/s ({peer.Errors} errors), latency ms p50 {peer.P(50):F1}  p99 {peer.P(99):F1}; rush ÷ peer = {reportsPerSecond / peerPerSecond:F2} (target ≥ 1.5)");
 Console.WriteLine($"memory    silo RSS {rssBefore / 1048576} MiB before the rush, {rssAfter / 1048576} MiB after");
+// Per report: the product's processes and PostgreSQL during the rush; the peer's (this process minus the
+// load generator's share, which the rush measured) and PostgreSQL during the peer's run.
+double PerReport(double ms) => ms / villages.Length;
+Console.WriteLine($"cpu       per report, rush: silo {PerReport(rushCpu.Silo):F3} ms, API {PerReport(rushCpu.Api):F3} ms, PostgreSQL {PerReport(rushCpu.Postgres):F3} ms, load generator {PerReport(rushCpu.Self):F3} ms");
+Console.WriteLine($"          per report, peer: peer {PerReport(peerCpu.Self - rushCpu.Self):F3} ms, PostgreSQL {PerReport(peerCpu.Postgres):F3} ms");
 return rush.Errors == 0 && setup.Errors == 0 && peer.Errors == 0 ? 0 : 1;
 
 async Task<string[]> Tokens(string role)

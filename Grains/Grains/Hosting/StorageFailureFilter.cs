@@ -21,8 +21,10 @@ public sealed class StorageFailureFilter : IIncomingGrainCallFilter
         }
     }
 
+    /// <summary>The database away or overloaded (a retry helps), not an error in a statement (a bug: that stays a 500).</summary>
     private static bool FromDatabase(Exception ex) => ex switch
     {
+        PostgresException pg => pg.IsTransient || pg.SqlState[..2] is "08" or "53" or "57" or "40",
         NpgsqlException => true,
         AggregateException agg => agg.InnerExceptions.Any(FromDatabase),
         _ => ex.InnerException is { } inner && FromDatabase(inner),

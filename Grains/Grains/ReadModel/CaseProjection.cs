@@ -171,7 +171,7 @@ public sealed partial class CaseProjection(NpgsqlDataSource db, Microsoft.Extens
             (object?)row.OpenedOn ?? new Null(NpgsqlDbType.Date), (object?)row.LastReportMonth ?? DBNull.Value,
             (object?)row.LastReportOnTime ?? new Null(NpgsqlDbType.Boolean),
             row.OpenDeadlines, (object?)row.MainProblems ?? DBNull.Value, (object?)row.Measures ?? DBNull.Value,
-            new Jsonb(JsonSerializer.Serialize(item.Digest.Counters))));
+            JsonSerializer.Serialize(item.Digest.Counters)));
 
         foreach (var r in item.Reports)
         {
