@@ -19,6 +19,8 @@ builder.Services.AddSingleton<OrganizationCategories>();
 builder.Services.AddSingleton<UnitMoves>();
 builder.Services.AddScoped<IdempotentAnswers>();
 builder.Services.AddScoped<PersonalDataLog>();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<ClusterHealth>();
 builder.Services.AddSingleton<Rectification.Api.Ledger.LedgerQueries>();
 builder.Services.AddSingleton<Rectification.Api.Forms.FormQueries>();
 builder.Services.AddSingleton<Rectification.Api.Imports.UnitImport>();

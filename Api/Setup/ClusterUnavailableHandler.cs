@@ -14,11 +14,12 @@ namespace Rectification.Api.Setup;
 /// (the silo may have died after its write and before its answer): repeating it with the same
 /// Idempotency-Key gives the one true answer.
 /// </summary>
-public sealed class ClusterUnavailableHandler(IProblemDetailsService problems, ILogger<ClusterUnavailableHandler> log) : IExceptionHandler
+public sealed class ClusterUnavailableHandler(IProblemDetailsService problems, ClusterHealth health, ILogger<ClusterUnavailableHandler> log) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
         if (!IsTransient(exception)) return false;
+        if (SiloLost(exception)) health.SiloUnreachable();
         log.LogWarning("{Method} {Path} answered 503: {Error}", http.Request.Method, http.Request.Path, exception.Message);
         var write = !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method);
         http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
@@ -54,6 +55,13 @@ public sealed class ClusterUnavailableHandler(IProblemDetailsService problems, I
             || fallback.ExceptionType?.Contains("Socket", StringComparison.Ordinal) == true || (fallback.InnerException is { } i && IsTransient(i)),
         AggregateException agg => agg.InnerExceptions.All(IsTransient),
         _ => e.InnerException is { } inner && IsTransient(inner),
+    };
+
+    private static bool SiloLost(Exception e) => e switch
+    {
+        SiloUnavailableException or ConnectionFailedException or OrleansMessageRejectionException or TimeoutException => true,
+        AggregateException agg => agg.InnerExceptions.Any(SiloLost),
+        _ => e.InnerException is { } inner && SiloLost(inner),
     };
 
     /// <summary>SQL states of a database that is away or overloaded: connection (08), resources (53), operator intervention (57), serialization (40).</summary>

@@ -23,19 +23,22 @@ public static class SummariesApi
         group.MapPost("/reconcile", Reconcile).RequireAccess(AccessAction.Administer);
     }
 
-    private static async Task<IResult> GetSummary(string code, string? period, Access access, IGrainFactory grains)
+    private static async Task<IResult> GetSummary(string code, string? period, Access access, IGrainFactory grains, ClusterHealth health)
     {
         var node = access.Target;
         if (!TryPeriod(period, "period", out var p, out var bad)) return bad!;
-        return TypedResults.Ok(SummaryJson.Build(await SummaryOf(grains, node!, p)));
+        return TypedResults.Ok(SummaryJson.Build(Labelled(await SummaryOf(grains, node!, p), health)));
     }
 
-    private static async Task<IResult> GetChildren(string code, string? period, string? sort, Access access, IGrainFactory grains)
+    /// <summary>A summary read while a silo was recently lost says it may still be reconciling.</summary>
+    private static SummaryResult Labelled(SummaryResult s, ClusterHealth health) => health.RecentlyDegraded ? s with { Settled = false } : s;
+
+    private static async Task<IResult> GetChildren(string code, string? period, string? sort, Access access, IGrainFactory grains, ClusterHealth health)
     {
         var node = access.Target;
         if (node!.Level == UnitLevel.Village) return Problems.NotFound($"{code} is a grassroots organization; it has no children.");
         if (!TryPeriod(period, "period", out var p, out var bad)) return bad!;
-        var children = (await grains.GetGrain<IAreaGrain>(code).GetChildSummariesAsync(p)).Select(SummaryJson.Build).ToList();
+        var children = (await grains.GetGrain<IAreaGrain>(code).GetChildSummariesAsync(p)).Select(c => SummaryJson.Build(Labelled(c, health))).ToList();
         if (!string.IsNullOrEmpty(sort))
         {
             // Any number in the summary's shape ranks: counts, yuan, rates, shares. Ties and nulls go by code.
@@ -73,7 +76,8 @@ public static class SummariesApi
         return true;
     }
 
-    private static async Task<IResult> GetSeries(string code, string? from, string? to, Access access, IGrainFactory grains, IConfiguration config)
+    private static async Task<IResult> GetSeries(string code, string? from, string? to, Access access, IGrainFactory grains, IConfiguration config,
+        ClusterHealth health)
     {
         // Each period is a summary to compute: the series is bounded (Limits:MaxSeriesPeriods).
         var maxSeries = config.GetValue("Limits:MaxSeriesPeriods", 60);
@@ -85,7 +89,7 @@ public static class SummariesApi
         for (var p = first; p.Start <= last.Start && periods.Count <= maxSeries; p = p.Next) periods.Add(p);
         if (periods.Count > maxSeries) return Problems.Validation("to", $"At most {maxSeries} periods at once.");
         var items = new List<JsonObject>();
-        foreach (var p in periods) items.Add(SummaryJson.Build(await SummaryOf(grains, node!, p)));
+        foreach (var p in periods) items.Add(SummaryJson.Build(Labelled(await SummaryOf(grains, node!, p), health)));
         return TypedResults.Ok(new { unit = code, from = first.ToString(), to = last.ToString(), items });
     }
 

@@ -52,13 +52,40 @@ public sealed class ClusterUnavailableTests
         http.Request.Path = "/api/v1/cases/150102001001/findings";
         http.Response.Body = new MemoryStream();
         var handler = new ClusterUnavailableHandler(services.GetRequiredService<Microsoft.AspNetCore.Http.IProblemDetailsService>(),
-            NullLogger<ClusterUnavailableHandler>.Instance);
+            Health, NullLogger<ClusterUnavailableHandler>.Instance);
         return (await handler.TryHandleAsync(http, error, CancellationToken.None), http);
+    }
+
+    private static readonly ClusterHealth Health = new(TimeProvider.System);
+
+    [Fact]
+    public async Task A_lost_silo_labels_summaries_as_reconciling_for_a_while_a_database_outage_does_not()
+    {
+        var clock = new SteppedClock();
+        var health = new ClusterHealth(clock);
+        var services = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider();
+        var handler = new ClusterUnavailableHandler(services.GetRequiredService<Microsoft.AspNetCore.Http.IProblemDetailsService>(),
+            health, NullLogger<ClusterUnavailableHandler>.Instance);
+        var http = new DefaultHttpContext { RequestServices = services };
+        http.Response.Body = new MemoryStream();
+        await handler.TryHandleAsync(http, new Npgsql.NpgsqlException("away"), CancellationToken.None);
+        Assert.False(health.RecentlyDegraded);
+        await handler.TryHandleAsync(http, new SiloUnavailableException("gone"), CancellationToken.None);
+        Assert.True(health.RecentlyDegraded);
+        clock.Now += ClusterHealth.Window + TimeSpan.FromSeconds(1);
+        Assert.False(health.RecentlyDegraded);
     }
 
     private static async Task<JsonElement> ReadBodyAsync(HttpContext http)
     {
         http.Response.Body.Position = 0;
         return (await JsonDocument.ParseAsync(http.Response.Body)).RootElement;
+    }
+
+    private sealed class SteppedClock : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = DateTimeOffset.UtcNow;
+
+        public override DateTimeOffset GetUtcNow() => Now;
     }
 }

@@ -90,6 +90,16 @@ public sealed class RestartStalenessTests(ITestOutputHelper output)
         var killed = run.Pid("silo-2");
         RunScript.Signal(killed, "KILL");
         await Eventually.Until(() => Task.FromResult(run.Pid("silo-2")), pid => pid != killed && pid != 0, TimeSpan.FromSeconds(30), "run.sh to restart silo-2");
+        // From the moment the restarted silo reports ready.
+        var siloHttp = int.Parse(File.ReadAllText(Path.Combine(data, "silo-2-http.port")).Trim());
+        using (var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(2) })
+        {
+            await Eventually.Until(async () =>
+            {
+                try { return (await probe.GetAsync($"http://127.0.0.1:{siloHttp}/health/ready")).StatusCode; }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { return HttpStatusCode.ServiceUnavailable; }
+            }, s => s == HttpStatusCode.OK, TimeSpan.FromSeconds(60), "the restarted silo to report ready");
+        }
 
         await using var db = NpgsqlDataSource.Create(run.ConnectionString);
         var expected = await StoredCases.ExpectedAsync(new UnitRegistry(db), await StoredCases.LoadAsync(db), Region, Period.Parse("2026-11"),
