@@ -30,7 +30,11 @@ public static class SiloConfiguration
         silo.Services.AddOptions<DuePolicy>().BindConfiguration("Reporting");
         silo.Services.AddOptions<RollupOptions>().BindConfiguration("Rollup");
         // State is JSON that SQL can read (payloadbinary is UTF-8 JSON), and type names are not baked in.
+        // Chinese text is stored as UTF-8 (3 bytes a character), not escaped as \uXXXX (6): the state is
+        // never embedded in HTML, and every command rewrites it.
         silo.UseSystemTextJsonGrainStorageSerializer();
+        silo.Services.Configure<Orleans.Serialization.SystemTextJsonGrainStorageSerializerOptions>(o =>
+            o.JsonSerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
         foreach (var name in new[] { Names.CaseStorage, Names.AreaStorage })
         {
             silo.AddAdoNetGrainStorage(name, o =>

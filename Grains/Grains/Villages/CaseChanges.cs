@@ -17,6 +17,8 @@ public static class CaseChanges
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        // Values before and after keep their Chinese as written, not as \uXXXX escapes.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public static FieldChange[] Between(CaseState before, CaseState after)
@@ -64,8 +66,8 @@ public static class CaseChanges
             }
             return;
         }
-        var from = a?.ToJsonString();
-        var to = b?.ToJsonString();
+        var from = a?.ToJsonString(Json);
+        var to = b?.ToJsonString(Json);
         if (from != to) changes.Add(new FieldChange(path, from, to));
     }
 }

@@ -36,6 +36,21 @@ public sealed class VillageGrainTests(ClusterFixture fx)
     }
 
     [Fact]
+    public async Task Chinese_text_is_stored_as_itself_not_as_escapes()
+    {
+        var code = Pick(101);
+        foreach (var (c, a) in ToOpen("C1")) Assert.Equal(CaseOutcome.Accepted, (await Run(code, c, a)).Outcome);
+        var plan = new SetPlan([new PlannedProblem(null, "党支部书记长期缺职，班子不团结", "C1", ["选优配强书记", "加强班子建设"], "配齐班子", new DateOnly(2026, 12, 31), "苏木党委")]);
+        Assert.Equal(CaseOutcome.Accepted, (await Run(code, plan, TownshipReporter)).Outcome);
+        var text = await fx.Db.ScalarAsync<string>(
+            "SELECT convert_from(payloadbinary, 'UTF8') FROM orleansstorage WHERE graintypestring = 'case' AND convert_from(payloadbinary, 'UTF8')::jsonb->>'Code' = $1", code);
+        Assert.Contains("党支部书记长期缺职", text);
+        Assert.DoesNotContain("\\u", text);   // neither in the state nor in the history's before/after values
+        var state = await fx.Client.GetGrain<IVillageGrain>(code).GetAsync();
+        Assert.Equal("党支部书记长期缺职，班子不团结", state.Problems.Single().Description);
+    }
+
+    [Fact]
     public async Task Cases_survive_a_silo_kill_midway_and_carry_on()
     {
         var codes = Enumerable.Range(200, 24).Select(Pick).ToArray();
