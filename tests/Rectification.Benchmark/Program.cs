@@ -16,6 +16,9 @@ using Rectification.Units;
 // and the same durable single-row write straight to PostgreSQL at the same concurrency.
 var concurrency = Arg("--concurrency", 64);
 var limit = Arg("--villages", int.MaxValue);
+// With --aged-months N, every case has been in the ledger for N months (reports, evaluations, history)
+// before the rush, instead of being opened just now.
+var agedMonths = Arg("--aged-months", 0);
 var policy = new DuePolicy();
 var month = Period.MonthOf(policy.LocalDate(DateTimeOffset.UtcNow)).ToString();
 var repo = FindRepo();
@@ -30,21 +33,37 @@ var reporters = await Tokens("reporter");
 var reviewers = await Tokens("reviewer");
 var approvers = await Tokens("approver");
 
-// 1. Open a case for every village (findings, proposal, review, approval), so each owes a report.
-var setup = await Drive(villages, async (v, w) =>
+// 1. Open a case for every village (findings, proposal, review, approval), so each owes a report; or
+//    write aged cases straight into storage and activate each one (a read of the case).
+Run setup;
+if (agedMonths == 0)
 {
-    foreach (var (token, path, body) in new (string, string, object)[]
+    setup = await Drive(villages, async (v, w) =>
     {
-        (admins[w], "findings", new { source = "selfCheck", criteria = new[] { "C1" } }),
-        (admins[w], "proposal", new { criteria = new[] { "C1" }, categories = new[] { $"L{v[^1] % 4 + 1}" }, reason = "benchmark" }),
-        (reviewers[w], "review", new { decision = "confirm" }),
-        (approvers[w], "approval", new { decision = "approve" }),
-    })
-    {
-        await Post(token, $"/api/v1/cases/{v}/{path}", body);
-    }
-});
-Console.WriteLine($"setup     {villages.Length * 4} commands in {setup.Elapsed.TotalSeconds:F1} s = {villages.Length * 4 / setup.Elapsed.TotalSeconds:F0} commands/s ({setup.Errors} errors)");
+        foreach (var (token, path, body) in new (string, string, object)[]
+        {
+            (admins[w], "findings", new { source = "selfCheck", criteria = new[] { "C1" } }),
+            (admins[w], "proposal", new { criteria = new[] { "C1" }, categories = new[] { $"L{v[^1] % 4 + 1}" }, reason = "benchmark" }),
+            (reviewers[w], "review", new { decision = "confirm" }),
+            (approvers[w], "approval", new { decision = "approve" }),
+        })
+        {
+            await Post(token, $"/api/v1/cases/{v}/{path}", body);
+        }
+    });
+    Console.WriteLine($"setup     {villages.Length * 4} commands in {setup.Elapsed.TotalSeconds:F1} s = {villages.Length * 4 / setup.Elapsed.TotalSeconds:F0} commands/s ({setup.Errors} errors)");
+}
+else
+{
+    var today = policy.LocalDate(DateTimeOffset.UtcNow);
+    var built = Stopwatch.StartNew();
+    var aged = villages.AsParallel().Select(v => AgedCases.Build(v, agedMonths, today, policy)).ToList();
+    await AgedCases.WriteAsync(system.ConnectionString, aged);
+    Console.WriteLine($"aged      {aged.Count} cases of {agedMonths} months ({aged[0].Version} commands each) built and stored in {built.Elapsed.TotalSeconds:F1} s");
+    setup = await Drive(villages, (v, w) => Get(admins[w], $"/api/v1/cases/{v}"));
+    Console.WriteLine($"activate  {villages.Length} aged cases read (activated) in {setup.Elapsed.TotalSeconds:F1} s = {villages.Length / setup.Elapsed.TotalSeconds:F0} activations/s ({setup.Errors} errors)");
+}
+await StoredSizes(system.ConnectionString);
 
 // 2. The rush.
 var cpu = new CpuMeter(system.SiloPid, system.ApiPid);
@@ -122,6 +141,27 @@ async Task Post(string token, string path, object body)
     if (!response.IsSuccessStatusCode) throw new HttpRequestException($"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
 }
 
+async Task Get(string token, string path)
+{
+    using var request = new HttpRequestMessage(HttpMethod.Get, path);
+    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+    using var response = await http.SendAsync(request);
+    if (!response.IsSuccessStatusCode) throw new HttpRequestException($"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+}
+
+// What a command rewrites (the state row) against all a case holds (state and parts), on average.
+static async Task StoredSizes(string connectionString)
+{
+    await using var db = NpgsqlDataSource.Create(connectionString);
+    await using var cmd = db.CreateCommand("""
+        SELECT avg(octet_length(s.state))::float8, avg(octet_length(s.state) + coalesce(p.bytes, 0))::float8
+          FROM case_states s LEFT JOIN (SELECT code, sum(octet_length(doc)) AS bytes FROM case_parts GROUP BY code) p USING (code)
+        """);
+    await using var reader = await cmd.ExecuteReaderAsync();
+    await reader.ReadAsync();
+    Console.WriteLine($"stored    per case: state row {reader.GetDouble(0):F0} B (rewritten by each command), whole case {reader.GetDouble(1):F0} B");
+}
+
 async Task<Run> Drive(string[] items, Func<string, int, Task> work)
 {
     var latencies = new double[items.Length];
@@ -178,11 +218,7 @@ static async Task<SortedDictionary<string, long>> Expected(string connectionStri
 {
     await using var db = NpgsqlDataSource.Create(connectionString);
     var total = new Counters();
-    await using (var cmd = db.CreateCommand("SELECT convert_from(payloadbinary, 'UTF8') FROM orleansstorage WHERE graintypestring = 'case' AND payloadbinary IS NOT NULL"))
-    await using (var reader = await cmd.ExecuteReaderAsync())
-    {
-        while (await reader.ReadAsync()) total.Add(DigestBuilder.From(JsonSerializer.Deserialize<CaseState>(reader.GetString(0))!, policy));
-    }
+    foreach (var stored in (await Rectification.Storage.CaseStateStorage.LoadAllAsync(db)).Values) total.Add(DigestBuilder.From(stored, policy));
     var figures = SummaryEvaluator.Evaluate(total.Values, Period.Parse(month), policy.LocalDate(DateTimeOffset.UtcNow), policy);
     foreach (var (k, v) in await new UnitRegistry(db).OrganizationsAsync("150000000000")) figures[k] = v;
     return figures;

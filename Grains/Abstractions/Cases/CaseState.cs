@@ -26,7 +26,10 @@ public sealed record CaseState
     [Id(11)] public HistoryEntry[] History { get; init; } = [];
     [Id(12)] public int Relapses { get; init; }
     [Id(13)] public int NextProblemNumber { get; init; } = 1;
-    /// <summary>Recent idempotency keys and what they produced, newest last.</summary>
+    /// <summary>
+    /// Idempotency keys recorded before they moved onto the history entries they produced; read, never
+    /// added to. (Kept here, every key would be rewritten with every later command, for ever.)
+    /// </summary>
     [Id(14)] public IdempotencyEntry[] Idempotency { get; init; } = [];
     /// <summary>Who made the current proposal (初评) and who reviewed it (复核): nobody acts twice on one chain.</summary>
     [Id(15)] public string? ProposedBy { get; init; }
@@ -95,7 +98,8 @@ public sealed record HistoryEntry(
     [property: Id(0)] int Version, [property: Id(1)] DateTimeOffset At, [property: Id(2)] string By, [property: Id(3)] Role Role,
     [property: Id(4)] string Command, [property: Id(5)] CaseStatus From, [property: Id(6)] CaseStatus To,
     [property: Id(7)] string Detail, [property: Id(8)] string[]? Criteria = null, [property: Id(9)] string[]? Categories = null,
-    [property: Id(10)] string? Note = null, [property: Id(11)] FieldChange[]? Changes = null);
+    [property: Id(10)] string? Note = null, [property: Id(11)] FieldChange[]? Changes = null,
+    [property: Id(12)] string? IdempotencyKey = null, [property: Id(13)] string? RequestHash = null);
 
 /// <summary>One field a command changed: its path in the case (<c>reports.2026-10.figures.fundsYuan</c>) and its JSON before and after.</summary>
 [GenerateSerializer, Immutable, Alias("FieldChange")]

@@ -26,6 +26,9 @@ public static class RectificationMetrics
     public static readonly Counter<long> ProjectionRetries = Meter.CreateCounter<long>("rectification.projection.retries", "{batch}",
         "Read-model batches retried after a failure to reach PostgreSQL.");
 
+    public static readonly Histogram<int> GroupCommitSize = Meter.CreateHistogram<int>("rectification.storage.group_commit_size", "{write}",
+        "Case state writes committed together in one transaction.");
+
     public static Func<long>? QueueLength { get; set; }
 
     static RectificationMetrics()

@@ -4,6 +4,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Hosting;
+using Orleans.Runtime.Hosting;
+using Microsoft.Extensions.Configuration;
 using Rectification.Periods;
 using Rectification.ReadModel;
 using Rectification.Rollup;
@@ -35,14 +37,20 @@ public static class SiloConfiguration
         silo.UseSystemTextJsonGrainStorageSerializer();
         silo.Services.Configure<Orleans.Serialization.SystemTextJsonGrainStorageSerializerOptions>(o =>
             o.JsonSerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
-        foreach (var name in new[] { Names.CaseStorage, Names.AreaStorage })
+        // Cases, the acknowledgement path, go through this system's group-committing storage; area
+        // grains write rarely and keep Orleans' ADO.NET provider.
+        silo.Services.AddGrainStorage(Names.CaseStorage, (sp, _) =>
         {
-            silo.AddAdoNetGrainStorage(name, o =>
-            {
-                o.Invariant = Names.Invariant;
-                o.DataSource = db;
-            });
-        }
+            var config = sp.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>();
+            var writers = config.GetValue("CaseStorage:Writers", 4);
+            var maxBatch = config.GetValue("CaseStorage:MaxBatch", 128);
+            return new Storage.CaseStateStorage(new Storage.GroupCommit(db, writers, maxBatch), db);
+        });
+        silo.AddAdoNetGrainStorage(Names.AreaStorage, o =>
+        {
+            o.Invariant = Names.Invariant;
+            o.DataSource = db;
+        });
         silo.UseAdoNetReminderService(o =>
         {
             o.Invariant = Names.Invariant;

@@ -21,7 +21,6 @@ public sealed partial class VillageGrain(
     IOptions<DuePolicy> policy,
     ILogger<VillageGrain> log) : Grain, IVillageGrain
 {
-    private const int IdempotencyMemory = 100;
     // A silo that died between a state write and its projection leaves the read model behind: catch up.
     public override Task OnActivateAsync(CancellationToken ct) => RepairReadModelAsync(ct);
 
@@ -118,15 +117,11 @@ public sealed partial class VillageGrain(
     {
         var before = store.State with { Code = code };
 
-        if (conditions.IdempotencyKey is { } key)
+        if (conditions.IdempotencyKey is { } key && Remembered(before, key) is var (hash, firstAck) && firstAck is not null)
         {
-            var seen = before.Idempotency.FirstOrDefault(e => e.Key == key);
-            if (seen is not null)
-            {
-                return seen.RequestHash == conditions.RequestHash
-                    ? new CaseResult(CaseOutcome.Accepted, seen.Ack)
-                    : new CaseResult(CaseOutcome.Conflict, Detail: "This Idempotency-Key was used with another request body.", CurrentStatus: before.Status);
-            }
+            return hash == conditions.RequestHash
+                ? new CaseResult(CaseOutcome.Accepted, firstAck)
+                : new CaseResult(CaseOutcome.Conflict, Detail: "This Idempotency-Key was used with another request body.", CurrentStatus: before.Status);
         }
         if (conditions.IfMatch is { } expected && expected != before.Version)
         {
@@ -140,7 +135,10 @@ public sealed partial class VillageGrain(
         var ack = new CaseAck(code, command.Name, after.Status, after.Version, entry.At);
         if (conditions.IdempotencyKey is { } newKey)
         {
-            after = after with { Idempotency = [.. after.Idempotency.TakeLast(IdempotencyMemory - 1), new IdempotencyEntry(newKey, conditions.RequestHash ?? "", ack)] };
+            // The key is kept on the history entry it produced: remembered as long as the case, and
+            // written once (case_events) rather than with every later command.
+            entry = entry with { IdempotencyKey = newKey, RequestHash = conditions.RequestHash ?? "" };
+            after = after with { History = [.. after.History[..^1], entry] };
         }
 
         store.State = after;
@@ -159,6 +157,17 @@ public sealed partial class VillageGrain(
         await projection.EnqueueAsync(after, [entry], command is SubmitMonthlyReport r ? after.Reports.Where(x => x.Month == r.Month) : [], digest);
         await PublishAsync(after, digest);
         return new CaseResult(CaseOutcome.Accepted, ack);
+    }
+
+    /// <summary>The request hash and first answer of an Idempotency-Key this case has accepted, newest first.</summary>
+    private static (string? Hash, CaseAck? Ack) Remembered(CaseState s, string key)
+    {
+        for (var i = s.History.Length - 1; i >= 0; i--)
+        {
+            var e = s.History[i];
+            if (e.IdempotencyKey == key) return (e.RequestHash, new CaseAck(s.Code, e.Command, e.To, e.Version, e.At));
+        }
+        return s.Idempotency.FirstOrDefault(e => e.Key == key) is { } old ? (old.RequestHash, old.Ack) : (null, null);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing the digest of {Code} failed; reconciliation will heal it")]

@@ -215,9 +215,11 @@ public sealed class HostileInputTests(ApiFixture fx, ITestOutputHelper output)
             UNION ALL SELECT 'oc' || code || version FROM organization_categories
             UNION ALL SELECT 'i' || key FROM idempotency
             UNION ALL SELECT 'rv' || version FROM registry_version
+            UNION ALL SELECT 'cs' || code || version || md5(state) FROM case_states
+            UNION ALL SELECT 'cp' || code || part || md5(doc) FROM case_parts
             UNION ALL SELECT 'g' || graintypestring || coalesce(grainidextensionstring, '') || grainidn0 || grainidn1 || version
               FROM orleansstorage
-             WHERE graintypestring = 'case' OR (payloadbinary IS NOT NULL AND position('"Progress"' in convert_from(payloadbinary, 'UTF8')) > 0)
+             WHERE payloadbinary IS NOT NULL AND position('"Progress"' in convert_from(payloadbinary, 'UTF8')) > 0
         ) s
         """))!;
 }

@@ -128,9 +128,11 @@ public sealed class RollupGrainTests(ClusterFixture fx, ITestOutputHelper output
         var stored = (await StoredCases.LoadAsync(fx.Db))[village];
         var assign = new SetAssignment(new Assignment("leader", "group", new HelpingDepartment("dept", DepartmentType.PartyMass), new FirstSecretary("fs", new DateOnly(2026, 9, 1))));
         var next = Assert.IsType<Villages.Accepted>(Villages.CaseRules.Decide(stored, assign, TownshipReporter, fx.Clock.GetUtcNow(), new DuePolicy())).State;
-        var storedVersion = await fx.Db.ScalarAsync<int>(
-            "UPDATE orleansstorage SET payloadbinary = convert_to($1, 'UTF8'), version = version + 1 WHERE graintypestring = 'case' AND convert_from(payloadbinary, 'UTF8')::jsonb->>'Code' = $2 RETURNING version",
-            System.Text.Json.JsonSerializer.Serialize(next), village);
+        var storedVersion = await fx.Db.ScalarAsync<int>("""
+            WITH e AS (INSERT INTO case_parts (code, part, doc) VALUES ($2, 'h:' || lpad($3::text, 9, '0'), $4))
+            UPDATE case_states SET state = $1, version = $3 WHERE code = $2 RETURNING version
+            """, System.Text.Json.JsonSerializer.Serialize(next with { History = [], Reports = [], Evaluations = [] }, Storage.CaseStateStorage.Json),
+            village, next.Version, System.Text.Json.JsonSerializer.Serialize(next.History[^1], Storage.CaseStateStorage.Json));
         Assert.Equal(5, storedVersion);
         Assert.Equal(5, await fx.Db.ScalarAsync<int>("SELECT version FROM case_versions WHERE code = $1", village));
 

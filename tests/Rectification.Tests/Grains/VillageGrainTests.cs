@@ -21,7 +21,7 @@ public sealed class VillageGrainTests(ClusterFixture fx)
         var code = Pick(100);
         foreach (var (c, a) in ToOpen("C1", "C5")) Assert.Equal(CaseOutcome.Accepted, (await Run(code, c, a)).Outcome);
 
-        var stored = await fx.Db.ScalarAsync<int>("SELECT version FROM orleansstorage WHERE graintypestring = 'case' AND convert_from(payloadbinary, 'UTF8')::jsonb->>'Code' = $1", code);
+        var stored = await fx.Db.ScalarAsync<int>("SELECT version FROM case_states WHERE code = $1", code);
         Assert.Equal(4, stored);
 
         var grain = fx.Client.GetGrain<IVillageGrain>(code);
@@ -43,7 +43,7 @@ public sealed class VillageGrainTests(ClusterFixture fx)
         var plan = new SetPlan([new PlannedProblem(null, "党支部书记长期缺职，班子不团结", "C1", ["选优配强书记", "加强班子建设"], "配齐班子", new DateOnly(2026, 12, 31), "苏木党委")]);
         Assert.Equal(CaseOutcome.Accepted, (await Run(code, plan, TownshipReporter)).Outcome);
         var text = await fx.Db.ScalarAsync<string>(
-            "SELECT convert_from(payloadbinary, 'UTF8') FROM orleansstorage WHERE graintypestring = 'case' AND convert_from(payloadbinary, 'UTF8')::jsonb->>'Code' = $1", code);
+            "SELECT state || string_agg(p.doc, '' ORDER BY p.part) FROM case_states s JOIN case_parts p USING (code) WHERE code = $1 GROUP BY state", code);
         Assert.Contains("党支部书记长期缺职", text);
         Assert.DoesNotContain("\\u", text);   // neither in the state nor in the history's before/after values
         var state = await fx.Client.GetGrain<IVillageGrain>(code).GetAsync();
@@ -86,6 +86,31 @@ public sealed class VillageGrainTests(ClusterFixture fx)
 
         var reused = await Run(code, finding with { Note = "other" }, VillageReporter, new CommandConditions(IdempotencyKey: "k1", RequestHash: "h2"));
         Assert.Equal(CaseOutcome.Conflict, reused.Outcome);
+    }
+
+    [Fact]
+    public async Task An_idempotency_key_is_remembered_for_the_life_of_the_case()
+    {
+        // Keys live on the history entry they produced, so a retry after many later commands, and after
+        // the grain left memory, still gets the first answer and has no second effect.
+        var code = Pick(301);
+        var finding = new RecordFinding(FindingSource.Inspection, ["C6"], "first visit");
+        var first = await Run(code, finding, VillageReporter, new CommandConditions(IdempotencyKey: "life-1", RequestHash: "h1"));
+        for (var i = 0; i < 120; i++)
+        {
+            var other = new RecordFinding(FindingSource.SelfCheck, ["C4"], $"visit {i}");
+            Assert.Equal(CaseOutcome.Accepted, (await Run(code, other, VillageReporter, new CommandConditions(IdempotencyKey: $"later-{i}", RequestHash: $"x{i}"))).Outcome);
+        }
+        var grain = fx.Client.GetGrain<IVillageGrain>(code);
+        await fx.Cluster.DeactivateFullyAsync(grain);
+
+        var again = await Run(code, finding, VillageReporter, new CommandConditions(IdempotencyKey: "life-1", RequestHash: "h1"));
+        Assert.Equal(first.Ack, again.Ack);
+        var state = await grain.GetAsync();
+        Assert.Equal(121, state.Version);
+        Assert.Equal(121, state.Findings.Length);
+        Assert.Empty(state.Idempotency);
+        Assert.Equal(CaseOutcome.Conflict, (await Run(code, finding, VillageReporter, new CommandConditions(IdempotencyKey: "life-1", RequestHash: "h2"))).Outcome);
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Rectification.Cases;
 using Rectification.Periods;
 using Rectification.Rollup;
@@ -14,18 +13,7 @@ public static class StoredCases
 {
     public static Task<Dictionary<string, CaseState>> LoadAsync(TestDatabase db) => LoadAsync(db.DataSource);
 
-    public static async Task<Dictionary<string, CaseState>> LoadAsync(Npgsql.NpgsqlDataSource db)
-    {
-        var result = new Dictionary<string, CaseState>();
-        await using var cmd = db.CreateCommand("SELECT convert_from(payloadbinary, 'UTF8') FROM orleansstorage WHERE graintypestring = 'case' AND payloadbinary IS NOT NULL");
-        await using var reader = await cmd.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            var state = JsonSerializer.Deserialize<CaseState>(reader.GetString(0))!;
-            result[state.Code] = state;
-        }
-        return result;
-    }
+    public static Task<Dictionary<string, CaseState>> LoadAsync(Npgsql.NpgsqlDataSource db) => Storage.CaseStateStorage.LoadAllAsync(db);
 
     public static async Task<SortedDictionary<string, long>> ExpectedAsync(UnitRegistry registry, IReadOnlyDictionary<string, CaseState> cases,
         string unit, Period period, DateOnly today)

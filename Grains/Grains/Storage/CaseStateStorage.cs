@@ -1,0 +1,177 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+using Orleans.Storage;
+using Rectification.Cases;
+
+namespace Rectification.Storage;
+
+/// <summary>
+/// The village grains' storage (deploy/sql/012). A case's current facts are one row of
+/// <c>case_states</c>; what accumulates over its life (history entries, monthly reports, quarterly
+/// evaluations) is one row each in <c>case_parts</c>, and a write carries only the parts that are new
+/// or changed since the last write, in the same statement as the state row. That statement is
+/// committed together with other grains' writes (<see cref="GroupCommit"/>), and the grain hears back
+/// only after the commit. A write is refused (<see cref="InconsistentStateException"/>) when the stored
+/// version is not the one the grain read, and then none of its parts are written: optimistic
+/// concurrency per case, exactly as with Orleans' provider.
+///
+/// The grain still sees its whole case: everything is loaded on activation. Only what each command
+/// rewrites stops growing with the case's age.
+/// </summary>
+public sealed class CaseStateStorage(GroupCommit commits, NpgsqlDataSource db) : IGrainStorage, IAsyncDisposable
+{
+    /// <summary>The stored JSON: property names as declared, Chinese as UTF-8 (never embedded in HTML).</summary>
+    public static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    // Parts are immutable records: one the grain carried over unchanged is the very object last written
+    // (or read). Remembered per activation (keyed by its grain-state object); an activation this storage
+    // does not know writes every part, which is never wrong, only slower.
+    private readonly ConditionalWeakTable<object, HashSet<object>> _written = new();
+
+    private const string Insert = """
+        WITH s AS (INSERT INTO case_states (code, version, state, report_keys, evaluation_keys) VALUES ($1, $2, $3, $4, $5)
+                   ON CONFLICT (code) DO NOTHING RETURNING 1),
+             p AS (INSERT INTO case_parts (code, part, doc)
+                   SELECT $1, n.k, n.d FROM unnest($6::text[], $7::text[]) AS n(k, d) WHERE EXISTS (SELECT 1 FROM s)
+                   ON CONFLICT (code, part) DO UPDATE SET doc = excluded.doc)
+        SELECT count(*)::integer FROM s
+        """;
+
+    private const string Update = """
+        WITH s AS (UPDATE case_states SET version = $2, state = $3, report_keys = $4, evaluation_keys = $5, written_at = now()
+                    WHERE code = $1 AND version = $8 RETURNING 1),
+             p AS (INSERT INTO case_parts (code, part, doc)
+                   SELECT $1, n.k, n.d FROM unnest($6::text[], $7::text[]) AS n(k, d) WHERE EXISTS (SELECT 1 FROM s)
+                   ON CONFLICT (code, part) DO UPDATE SET doc = excluded.doc)
+        SELECT count(*)::integer FROM s
+        """;
+
+    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var code = grainId.Key.ToString()!;
+        if (await LoadAsync(db, code) is not { } state)
+        {
+            grainState.ETag = null;
+            grainState.RecordExists = false;
+            _written.Remove(grainState);
+            return;
+        }
+        grainState.State = (T)(object)state;
+        grainState.ETag = state.Version.ToString(CultureInfo.InvariantCulture);
+        grainState.RecordExists = true;
+        _written.AddOrUpdate(grainState, Parts(state));
+    }
+
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        if (grainState.State is not CaseState state) throw new NotSupportedException($"{nameof(CaseStateStorage)} stores cases only, not {typeof(T).Name}.");
+        var code = grainId.Key.ToString()!;
+        int? expected = grainState.ETag is { } etag ? int.Parse(etag, CultureInfo.InvariantCulture) : null;
+        if (state.Version <= (expected ?? 0))
+        {
+            throw new InvalidOperationException($"Case {code}: every write is a new version, but {state.Version} follows {expected}.");
+        }
+        var known = _written.TryGetValue(grainState, out var k) ? k : [];
+        var (keys, docs) = (new List<string>(), new List<string>());
+        void Add(object part, string key)
+        {
+            if (known.Contains(part)) return;
+            keys.Add(key);
+            docs.Add(JsonSerializer.Serialize(part, part.GetType(), Json));
+        }
+        foreach (var h in state.History) Add(h, HistoryKey(h.Version));
+        foreach (var r in state.Reports) Add(r, ReportKey(r.Month));
+        foreach (var e in state.Evaluations) Add(e, EvaluationKey(e.Quarter));
+
+        var command = new NpgsqlBatchCommand(expected is null ? Insert : Update);
+        command.Parameters.Add(new NpgsqlParameter { Value = code, NpgsqlDbType = NpgsqlDbType.Varchar });
+        command.Parameters.Add(new NpgsqlParameter { Value = state.Version, NpgsqlDbType = NpgsqlDbType.Integer });
+        command.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(state with { History = [], Reports = [], Evaluations = [] }, Json), NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(TextArray(state.Reports.Select(r => ReportKey(r.Month))));
+        command.Parameters.Add(TextArray(state.Evaluations.Select(e => EvaluationKey(e.Quarter))));
+        command.Parameters.Add(TextArray(keys));
+        command.Parameters.Add(TextArray(docs));
+        if (expected is { } v) command.Parameters.Add(new NpgsqlParameter { Value = v, NpgsqlDbType = NpgsqlDbType.Integer });
+
+        if (await commits.ExecuteAsync(command) != 1)
+        {
+            throw new InconsistentStateException($"Case {code} was written by someone else since version {expected?.ToString() ?? "none"} was read.",
+                storedEtag: null, currentEtag: grainState.ETag);
+        }
+        grainState.ETag = state.Version.ToString(CultureInfo.InvariantCulture);
+        grainState.RecordExists = true;
+        _written.AddOrUpdate(grainState, Parts(state));
+    }
+
+    /// <summary>Cases are never deleted: their history is the record of the campaign.</summary>
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        throw new NotSupportedException("A case is never deleted.");
+
+    private static HashSet<object> Parts(CaseState s) =>
+        new(s.History.Cast<object>().Concat(s.Reports).Concat(s.Evaluations), ReferenceEqualityComparer.Instance);
+
+    private static string HistoryKey(int version) => "h:" + version.ToString("D9", CultureInfo.InvariantCulture);
+    private static string ReportKey(Periods.Period month) => "r:" + month;
+    private static string EvaluationKey(Periods.Period quarter) => "e:" + quarter;
+
+    private static NpgsqlParameter TextArray(IEnumerable<string> values) =>
+        new() { Value = values as string[] ?? values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
+
+    /// <summary>One case as the grain sees it, whole, or null if it was never written.</summary>
+    public static async Task<CaseState?> LoadAsync(NpgsqlDataSource db, string code) =>
+        (await LoadWhereAsync(db, "code = $1", code)).Values.SingleOrDefault();
+
+    /// <summary>Every stored case, whole: for census checks (tests, the benchmark) and operators.</summary>
+    public static Task<Dictionary<string, CaseState>> LoadAllAsync(NpgsqlDataSource db) => LoadWhereAsync(db, "true", null);
+
+    private static async Task<Dictionary<string, CaseState>> LoadWhereAsync(NpgsqlDataSource db, string where, string? code)
+    {
+        await using var batch = db.CreateBatch();
+        foreach (var sql in new[]
+        {
+            $"SELECT code, state, report_keys, evaluation_keys FROM case_states WHERE {where}",
+            $"SELECT code, part, doc FROM case_parts WHERE {where} ORDER BY code, part",
+        })
+        {
+            var cmd = new NpgsqlBatchCommand(sql);
+            if (code is not null) cmd.Parameters.Add(new NpgsqlParameter { Value = code });
+            batch.BatchCommands.Add(cmd);
+        }
+        await using var reader = await batch.ExecuteReaderAsync();
+        var rows = new Dictionary<string, (CaseState State, string[] Reports, string[] Evaluations)>();
+        while (await reader.ReadAsync())
+        {
+            rows[reader.GetString(0)] = (JsonSerializer.Deserialize<CaseState>(reader.GetString(1), Json)!,
+                reader.GetFieldValue<string[]>(2), reader.GetFieldValue<string[]>(3));
+        }
+        await reader.NextResultAsync();
+        var parts = rows.Keys.ToDictionary(c => c, _ => new Dictionary<string, string>());
+        while (await reader.ReadAsync())
+        {
+            if (parts.TryGetValue(reader.GetString(0), out var mine)) mine[reader.GetString(1)] = reader.GetString(2);
+        }
+        var result = new Dictionary<string, CaseState>(rows.Count);
+        foreach (var (c, (state, reports, evaluations)) in rows)
+        {
+            var mine = parts[c];
+            // Parts are ordered by key: history by zero-padded version. A part the state no longer
+            // names (a replaced report's old key cannot exist: keys are per month) is ignored.
+            var history = mine.Where(p => p.Key.StartsWith("h:", StringComparison.Ordinal) && int.Parse(p.Key.AsSpan(2), CultureInfo.InvariantCulture) <= state.Version)
+                .OrderBy(p => p.Key, StringComparer.Ordinal)
+                .Select(p => JsonSerializer.Deserialize<HistoryEntry>(p.Value, Json)!);
+            result[c] = state with
+            {
+                History = [.. history],
+                Reports = [.. reports.Select(k => JsonSerializer.Deserialize<MonthlyReport>(mine[k], Json)!)],
+                Evaluations = [.. evaluations.Select(k => JsonSerializer.Deserialize<QuarterlyEvaluation>(mine[k], Json)!)],
+            };
+        }
+        return result;
+    }
+
+    public ValueTask DisposeAsync() => commits.DisposeAsync();
+}

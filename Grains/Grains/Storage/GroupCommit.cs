@@ -1,0 +1,126 @@
+using System.Threading.Channels;
+using Npgsql;
+
+namespace Rectification.Storage;
+
+/// <summary>
+/// Group commit: statements from many callers run together in one transaction and one round trip,
+/// and each caller hears back only after that transaction has committed. Each statement returns one
+/// integer (how many rows its guarded write changed), which its caller reads as "written" or "lost a
+/// race"; a statement that matches nothing does not disturb the others.
+///
+/// A few writer loops share the queue. When callers are few, each loop takes one statement and the
+/// latency is a plain transaction's; under load, statements queue while the loops are committing, and
+/// the next transaction takes them all. That is where the saving is: one commit (and one WAL flush)
+/// and one round trip for many writes.
+/// </summary>
+public sealed class GroupCommit : IAsyncDisposable
+{
+    private readonly NpgsqlDataSource _db;
+    private readonly int _maxBatch;
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleWriter = false });
+    private readonly Task[] _writers;
+
+    private long _transactions;
+
+    /// <summary>Transactions committed or attempted so far: with the writes' count, how well they were grouped.</summary>
+    public long Transactions => Interlocked.Read(ref _transactions);
+
+    private sealed record Pending(NpgsqlBatchCommand Command, TaskCompletionSource<int> Done);
+
+    public GroupCommit(NpgsqlDataSource db, int writers = 4, int maxBatch = 128)
+    {
+        _db = db;
+        _maxBatch = maxBatch;
+        _writers = [.. Enumerable.Range(0, writers).Select(_ => Task.Run(WriteLoopAsync))];
+    }
+
+    /// <summary>
+    /// Queues one statement that returns a single integer; completes with it once its transaction has
+    /// committed, or fails with the transaction's error (then nothing of it was written).
+    /// </summary>
+    public Task<int> ExecuteAsync(NpgsqlBatchCommand command)
+    {
+        var pending = new Pending(command, new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_queue.Writer.TryWrite(pending)) pending.Done.SetException(new ObjectDisposedException(nameof(GroupCommit)));
+        return pending.Done.Task;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<Pending>(_maxBatch);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var item)) batch.Add(item);
+            if (batch.Count == 0) continue;
+            Hosting.RectificationMetrics.GroupCommitSize.Record(batch.Count);
+            await CommitAsync(batch);
+            batch.Clear();
+        }
+    }
+
+    private async Task CommitAsync(List<Pending> batch)
+    {
+        int[] results;
+        try
+        {
+            results = await RunAsync(batch);
+        }
+        catch (Exception ex) when (batch.Count > 1 && !IsTransient(ex))
+        {
+            // One statement failed for its content and took the transaction with it. Nothing was
+            // written: run each on its own, so only that one fails.
+            foreach (var item in batch) await CommitAsync([item]);
+            return;
+        }
+        catch (Exception ex)
+        {
+            foreach (var item in batch) item.Done.TrySetException(ex);
+            return;
+        }
+        for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(results[i]);
+    }
+
+    private async Task<int[]> RunAsync(List<Pending> items)
+    {
+        Interlocked.Increment(ref _transactions);
+        await using var conn = await _db.OpenConnectionAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        await using var batch = new NpgsqlBatch(conn, tx);
+        foreach (var item in items)
+        {
+            // A statement may be retried alone after its batch failed: it can belong to one batch at a time.
+            var copy = new NpgsqlBatchCommand(item.Command.CommandText);
+            foreach (NpgsqlParameter p in item.Command.Parameters) copy.Parameters.Add(p.Clone());
+            batch.BatchCommands.Add(copy);
+        }
+        var results = new int[items.Count];
+        await using (var reader = await batch.ExecuteReaderAsync())
+        {
+            for (var i = 0; i < items.Count; i++)
+            {
+                if (!await reader.ReadAsync()) throw new InvalidOperationException($"Statement {i} of a group commit returned no row.");
+                results[i] = reader.GetInt32(0);
+                if (i < items.Count - 1 && !await reader.NextResultAsync()) throw new InvalidOperationException("A group commit returned too few results.");
+            }
+        }
+        // Only now is anything durable; until the commit returns, every caller still waits.
+        await tx.CommitAsync();
+        return results;
+    }
+
+    /// <summary>The database away or overloaded: every statement fails alike, so retrying them one by one helps nobody.</summary>
+    private static bool IsTransient(Exception ex) => ex switch
+    {
+        PostgresException pg => pg.IsTransient || pg.SqlState[..2] is "08" or "53" or "57",
+        NpgsqlException => true,
+        TimeoutException or System.Net.Sockets.SocketException or IOException => true,
+        _ => ex.InnerException is { } inner && IsTransient(inner),
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await Task.WhenAll(_writers);
+    }
+}

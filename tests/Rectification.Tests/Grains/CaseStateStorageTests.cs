@@ -1,0 +1,174 @@
+using System.Text.Json;
+using Npgsql;
+using Orleans.Storage;
+using Rectification.Cases;
+using Rectification.Periods;
+using Rectification.Storage;
+using Rectification.Tests.Infrastructure;
+
+namespace Rectification.Tests.Grains;
+
+/// <summary>
+/// The village grains' own storage over PostgreSQL: cases round-trip whole, writes are grouped into
+/// shared transactions yet each is version-checked on its own, a write that fails fails alone and
+/// leaves nothing behind, and a write carries only the parts of the case that changed.
+/// </summary>
+public sealed class CaseStateStorageTests : IAsyncLifetime
+{
+    private TestDatabase _db = null!;
+
+    public async Task InitializeAsync() => _db = await TestDatabase.CreateAsync();
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    private static readonly DateTimeOffset T0 = new(2023, 11, 20, 2, 0, 0, TimeSpan.Zero);
+
+    private static GrainId Id(string code) => GrainId.Create("village", code);
+
+    private static HistoryEntry Entry(int version, string command = "report") =>
+        new(version, T0.AddDays(version), "reporter-1", Role.Reporter, command, CaseStatus.Open, CaseStatus.Open, $"第{version}次 记录");
+
+    private static MonthlyReport Report(Period month, string narrative = "按计划推进，党员大会召开") =>
+        new(month, new ReportFigures(1, 2, 1234.56m, 1, 1, 0, 1, 2, narrative), T0, month.End, true, "reporter-1");
+
+    /// <summary>A case of some age: `months` monthly reports, one history entry each.</summary>
+    private static CaseState Aged(string code, int months)
+    {
+        var start = Period.MonthOf(new DateOnly(2023, 12, 1));
+        var reports = Enumerable.Range(0, months).Select(i => Report(Period.MonthOf(start.Start.AddMonths(i)))).ToArray();
+        return new CaseState
+        {
+            Code = code, Status = CaseStatus.Open, Version = months + 1, Criteria = ["C1"], Categories = ["L1"],
+            History = [Entry(1, "import"), .. Enumerable.Range(2, months).Select(v => Entry(v))],
+            Reports = reports,
+            Evaluations = [new QuarterlyEvaluation(Period.Parse("2024-Q1"), 88, 1, 4, "较好", T0, "township-1", true)],
+        };
+    }
+
+    private static string Json(CaseState s) => JsonSerializer.Serialize(s, CaseStateStorage.Json);
+
+    private async Task<long> CountAsync(string sql, params object[] args) => await _db.ScalarAsync<long>(sql, args);
+
+    [Fact]
+    public async Task A_case_round_trips_whole_and_in_order()
+    {
+        await using var storage = new CaseStateStorage(new GroupCommit(_db.DataSource), _db.DataSource);
+        var state = new GrainState<CaseState>(Aged("150102001001", 5));
+        await storage.WriteStateAsync("case", Id("150102001001"), state);
+
+        // A revision replaces March's report and moves it to the end, as the rules do.
+        var march = state.State!.Reports.Single(r => r.Month == Period.Parse("2024-03"));
+        var revised = state.State! with
+        {
+            Version = 7,
+            Reports = [.. state.State!.Reports.Where(r => r != march), march with { Revisions = 1, Figures = march.Figures with { FundsYuan = 99m } }],
+            History = [.. state.State!.History, Entry(7)],
+        };
+        state.State = revised;
+        await storage.WriteStateAsync("case", Id("150102001001"), state);
+
+        var loaded = await CaseStateStorage.LoadAsync(_db.DataSource, "150102001001");
+        Assert.Equal(Json(revised), Json(loaded!));
+        Assert.Equal("7", state.ETag);
+
+        var fresh = new GrainState<CaseState>();
+        await storage.ReadStateAsync("case", Id("150102001001"), fresh);
+        Assert.Equal(Json(revised), Json(fresh.State!));
+        Assert.Equal("7", fresh.ETag);
+        Assert.True(fresh.RecordExists);
+
+        var none = new GrainState<CaseState>();
+        await storage.ReadStateAsync("case", Id("150102001002"), none);
+        Assert.False(none.RecordExists);
+        Assert.Null(none.ETag);
+    }
+
+    [Fact]
+    public async Task Writes_share_transactions_and_each_is_durable()
+    {
+        var commits = new GroupCommit(_db.DataSource, writers: 2);
+        await using var storage = new CaseStateStorage(commits, _db.DataSource);
+        var codes = Enumerable.Range(0, 400).Select(i => $"1599{i:D8}").ToArray();
+        var states = codes.Select(c => new GrainState<CaseState>(Aged(c, 2))).ToArray();
+
+        await Task.WhenAll(codes.Select((c, i) => storage.WriteStateAsync("case", Id(c), states[i])));
+
+        Assert.Equal(400, await CountAsync("SELECT count(*) FROM case_states WHERE code LIKE '1599%'"));
+        Assert.Equal(400 * 6, await CountAsync("SELECT count(*) FROM case_parts WHERE code LIKE '1599%'"));
+        Assert.All(states, s => Assert.Equal("3", s.ETag));
+        Assert.True(commits.Transactions < 400, $"{commits.Transactions} transactions for 400 writes");
+    }
+
+    [Fact]
+    public async Task In_one_transaction_a_stale_write_and_a_bad_one_fail_alone()
+    {
+        var commits = new GroupCommit(_db.DataSource, writers: 1);
+        await using var storage = new CaseStateStorage(commits, _db.DataSource);
+        var blocker = new GrainState<CaseState>(Aged("150102002001", 1));
+        var stale = new GrainState<CaseState>(Aged("150102002002", 1));
+        await storage.WriteStateAsync("case", Id("150102002001"), blocker);
+        await storage.WriteStateAsync("case", Id("150102002002"), stale);
+        var partsBefore = await CountAsync("SELECT count(*) FROM case_parts WHERE code = '150102002002'");
+
+        // Hold the blocker's row, so the one writer waits inside a transaction while the rest queue up
+        // behind it: they then go together in the next one.
+        await using var holder = await _db.DataSource.OpenConnectionAsync();
+        await using var tx = await holder.BeginTransactionAsync();
+        await using (var lockRow = new NpgsqlCommand("SELECT 1 FROM case_states WHERE code = '150102002001' FOR UPDATE", holder, tx)) await lockRow.ExecuteScalarAsync();
+        blocker.State = blocker.State! with { Version = 3, History = [.. blocker.State!.History, Entry(3)] };
+        var blocked = storage.WriteStateAsync("case", Id("150102002001"), blocker);
+        await Eventually.Until(() => CountAsync("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"),
+            n => n == 1, what: "the writer waiting on the held row");
+
+        var good = Enumerable.Range(0, 30).Select(i => (Code: $"1598{i:D8}", State: new GrainState<CaseState>(Aged($"1598{i:D8}", 1)))).ToArray();
+        var writes = good.Select(g => storage.WriteStateAsync("case", Id(g.Code), g.State)).ToList();
+        stale.ETag = "1";   // the stored version is 2: someone else wrote since
+        stale.State = stale.State! with { Version = 3, History = [.. stale.State!.History, Entry(3)] };
+        var staleWrite = storage.WriteStateAsync("case", Id("150102002002"), stale);
+        var bad = storage.WriteStateAsync("case", Id("1501020020099999"), new GrainState<CaseState>(Aged("1501020020099999", 1)));  // too long a code
+        var before = commits.Transactions;
+        await tx.CommitAsync();
+
+        await blocked;
+        await Task.WhenAll(writes);
+        await Assert.ThrowsAsync<InconsistentStateException>(() => staleWrite);
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => bad);
+        Assert.Equal(PostgresErrorCodes.StringDataRightTruncation, refused.SqlState);
+
+        Assert.Equal(30, await CountAsync("SELECT count(*) FROM case_states WHERE code LIKE '1598%'"));
+        Assert.Equal(2, await _db.ScalarAsync<int>("SELECT version FROM case_states WHERE code = '150102002002'"));
+        Assert.Equal(partsBefore, await CountAsync("SELECT count(*) FROM case_parts WHERE code = '150102002002'"));
+        Assert.Equal(3, await _db.ScalarAsync<int>("SELECT version FROM case_states WHERE code = '150102002001'"));
+        // One shared transaction that the bad statement broke, then each of its 32 writes on its own.
+        Assert.Equal(before + 1 + 32, commits.Transactions);
+    }
+
+    [Fact]
+    public async Task A_write_carries_only_the_parts_that_changed()
+    {
+        await using var storage = new CaseStateStorage(new GroupCommit(_db.DataSource), _db.DataSource);
+        var code = "150102003001";
+        var state = new GrainState<CaseState>(Aged(code, 36));
+        await storage.WriteStateAsync("case", Id(code), state);
+        Assert.Equal(36 + 37 + 1, await CountAsync("SELECT count(*) FROM case_parts WHERE code = $1", code));
+
+        // Mark a stored report behind the storage's back: a write that does not change that report
+        // must leave it alone, and one from an activation the storage does not know rewrites it.
+        async Task Mark() => await CountAsync("UPDATE case_parts SET doc = replace(doc, '按计划推进', 'MARK') WHERE code = $1 AND part = 'r:2023-12' RETURNING 1::bigint", code);
+        await Mark();
+        state.State = state.State! with { Version = 38, History = [.. state.State!.History, Entry(38)], Reports = [.. state.State!.Reports, Report(Period.Parse("2026-12"))] };
+        await storage.WriteStateAsync("case", Id(code), state);
+        Assert.Contains("MARK", (await CaseStateStorage.LoadAsync(_db.DataSource, code))!.Reports[0].Figures.Narrative);
+
+        var other = new GrainState<CaseState>(state.State) { ETag = state.ETag };
+        other.State = other.State! with { Version = 39, History = [.. other.State!.History, Entry(39)] };
+        await storage.WriteStateAsync("case", Id(code), other);
+        Assert.DoesNotContain("MARK", (await CaseStateStorage.LoadAsync(_db.DataSource, code))!.Reports[0].Figures.Narrative);
+
+        // The row rewritten on each command holds the current facts only: no longer for 37 reports.
+        var young = new GrainState<CaseState>(Aged("150102003002", 1));
+        await storage.WriteStateAsync("case", Id("150102003002"), young);
+        var aged = await CountAsync("SELECT octet_length(state)::bigint FROM case_states WHERE code = $1", code);
+        var fresh = await CountAsync("SELECT octet_length(state)::bigint FROM case_states WHERE code = $1", "150102003002");
+        Assert.InRange(aged - fresh, 0, 2);   // "Version":39 against "Version":2
+    }
+}
