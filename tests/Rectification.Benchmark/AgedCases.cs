@@ -19,7 +19,7 @@ public static class AgedCases
 {
     private static readonly Actor Admin = new("bench-admin", Role.Admin, UnitLevel.Region);
     private static readonly Actor Reporter = new("bench-reporter", Role.Reporter, UnitLevel.Village);
-    private static readonly Actor Township = new("bench-township", Role.Approver, UnitLevel.Township);
+    private static readonly Actor Banner = new("bench-banner", Role.Approver, UnitLevel.Banner);
 
     public static CaseState Build(string code, int months, DateOnly today, DuePolicy policy)
     {
@@ -41,7 +41,7 @@ public static class AgedCases
             state = Apply(state, new SubmitMonthlyReport(m, figures), Reporter, At(m.Start.AddDays(4)));
             if (m.Start.Month % 3 == 0)
             {
-                state = Apply(state, new SubmitEvaluation(m.QuarterOf, 85, 2, 3, "整顿工作按计划推进，仍需加强"), Township, At(m.Start.AddDays(20)));
+                state = Apply(state, new SubmitEvaluation(m.QuarterOf, 85, 2, 3, "整顿工作按计划推进，仍需加强"), Banner, At(m.Start.AddDays(20)));
             }
         }
         return state;

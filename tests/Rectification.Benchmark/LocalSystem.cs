@@ -29,6 +29,7 @@ public sealed class LocalSystem : IAsyncDisposable
         };
         start.Environment["RECT_DATA_DIR"] = dataDir;
         start.Environment["RECT_API_PORT"] = port.ToString();
+        start.Environment["RECT_PG_STATEMENTS"] = "1";
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
         _process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };

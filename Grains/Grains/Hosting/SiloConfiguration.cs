@@ -83,6 +83,12 @@ public static class SiloConfiguration
             MaxPoolSize = maxPoolSize,
             // Orleans hands DateTime values of kind Utc; keep PostgreSQL's answers in UTC as well.
             Timezone = "UTC",
+            // No session state is kept on a pooled connection (temporary tables drop on commit, advisory
+            // locks are released explicitly), so skip the DISCARD ALL that would otherwise precede the
+            // next use, and keep the hot statements prepared on each connection: parsed and planned once.
+            NoResetOnClose = true,
+            MaxAutoPrepare = 64,
+            AutoPrepareMinUsages = 3,
         };
         return NpgsqlDataSource.Create(builder.ConnectionString);
     }

@@ -19,13 +19,16 @@ namespace Rectification.Storage;
 /// version is not the one the grain read, and then none of its parts are written: optimistic
 /// concurrency per case, exactly as with Orleans' provider.
 ///
-/// The grain still sees its whole case: everything is loaded on activation. Only what each command
-/// rewrites stops growing with the case's age.
+/// A grain keeps its history in memory slim (<see cref="Slim"/>): what the rules, the digest and
+/// idempotency read, not each entry's detail and before/after values, which stay in
+/// <c>case_parts</c> for whoever reads the history (<see cref="CaseParts.HistoryAsync"/>). History parts are
+/// written once and never overwritten, so a slim entry can never replace a whole one. Neither what a
+/// command rewrites nor what an active case holds grows much with the case's age.
 /// </summary>
 public sealed class CaseStateStorage(GroupCommit commits, NpgsqlDataSource db) : IGrainStorage, IAsyncDisposable
 {
-    /// <summary>The stored JSON: property names as declared, Chinese as UTF-8 (never embedded in HTML).</summary>
-    public static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    /// <summary>The stored JSON (<see cref="CaseParts.Json"/>).</summary>
+    public static JsonSerializerOptions Json => CaseParts.Json;
 
     // Parts are immutable records: one the grain carried over unchanged is the very object last written
     // (or read). Remembered per activation (keyed by its grain-state object); an activation this storage
@@ -37,7 +40,7 @@ public sealed class CaseStateStorage(GroupCommit commits, NpgsqlDataSource db) :
                    ON CONFLICT (code) DO NOTHING RETURNING 1),
              p AS (INSERT INTO case_parts (code, part, doc)
                    SELECT $1, n.k, n.d FROM unnest($6::text[], $7::text[]) AS n(k, d) WHERE EXISTS (SELECT 1 FROM s)
-                   ON CONFLICT (code, part) DO UPDATE SET doc = excluded.doc)
+                   ON CONFLICT (code, part) DO UPDATE SET doc = excluded.doc WHERE case_parts.part NOT LIKE 'h:%')
         SELECT count(*)::integer FROM s
         """;
 
@@ -46,14 +49,14 @@ public sealed class CaseStateStorage(GroupCommit commits, NpgsqlDataSource db) :
                     WHERE code = $1 AND version = $8 RETURNING 1),
              p AS (INSERT INTO case_parts (code, part, doc)
                    SELECT $1, n.k, n.d FROM unnest($6::text[], $7::text[]) AS n(k, d) WHERE EXISTS (SELECT 1 FROM s)
-                   ON CONFLICT (code, part) DO UPDATE SET doc = excluded.doc)
+                   ON CONFLICT (code, part) DO UPDATE SET doc = excluded.doc WHERE case_parts.part NOT LIKE 'h:%')
         SELECT count(*)::integer FROM s
         """;
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var code = grainId.Key.ToString()!;
-        if (await LoadAsync(db, code) is not { } state)
+        if ((await LoadWhereAsync(db, "code = $1", code, slim: true)).Values.SingleOrDefault() is not { } state)
         {
             grainState.ETag = null;
             grainState.RecordExists = false;
@@ -114,21 +117,33 @@ public sealed class CaseStateStorage(GroupCommit commits, NpgsqlDataSource db) :
     private static HashSet<object> Parts(CaseState s) =>
         new(s.History.Cast<object>().Concat(s.Reports).Concat(s.Evaluations), ReferenceEqualityComparer.Instance);
 
-    private static string HistoryKey(int version) => "h:" + version.ToString("D9", CultureInfo.InvariantCulture);
-    private static string ReportKey(Periods.Period month) => "r:" + month;
-    private static string EvaluationKey(Periods.Period quarter) => "e:" + quarter;
+    private static string HistoryKey(int version) => CaseParts.HistoryKey(version);
+    private static string ReportKey(Periods.Period month) => CaseParts.ReportKey(month);
+    private static string EvaluationKey(Periods.Period quarter) => CaseParts.EvaluationKey(quarter);
 
     private static NpgsqlParameter TextArray(IEnumerable<string> values) =>
         new() { Value = values as string[] ?? values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
 
-    /// <summary>One case as the grain sees it, whole, or null if it was never written.</summary>
+    /// <summary>One case with its history whole, or null if it was never written.</summary>
     public static async Task<CaseState?> LoadAsync(NpgsqlDataSource db, string code) =>
-        (await LoadWhereAsync(db, "code = $1", code)).Values.SingleOrDefault();
+        (await LoadWhereAsync(db, "code = $1", code, slim: false)).Values.SingleOrDefault();
 
-    /// <summary>Every stored case, whole: for census checks (tests, the benchmark) and operators.</summary>
-    public static Task<Dictionary<string, CaseState>> LoadAllAsync(NpgsqlDataSource db) => LoadWhereAsync(db, "true", null);
+    /// <summary>Every stored case, history slim: for census checks of the figures (tests, the benchmark).</summary>
+    public static Task<Dictionary<string, CaseState>> LoadAllAsync(NpgsqlDataSource db) => LoadWhereAsync(db, "true", null, slim: true);
 
-    private static async Task<Dictionary<string, CaseState>> LoadWhereAsync(NpgsqlDataSource db, string where, string? code)
+    /// <summary>
+    /// What an active case keeps of a past entry: who, when, which command, the statuses, criteria and
+    /// categories, and its idempotency key; the detail, note and before/after values are dropped (an
+    /// import keeps the names of the fields it set, which the digest reads for the four ones).
+    /// </summary>
+    public static HistoryEntry Slim(HistoryEntry e) => e with
+    {
+        Detail = "",
+        Note = null,
+        Changes = e.Command == "import" && e.Changes is { } changes ? [.. changes.Select(c => new FieldChange(c.Field, null, null))] : null,
+    };
+
+    private static async Task<Dictionary<string, CaseState>> LoadWhereAsync(NpgsqlDataSource db, string where, string? code, bool slim)
     {
         await using var batch = db.CreateBatch();
         foreach (var sql in new[]
@@ -162,7 +177,8 @@ public sealed class CaseStateStorage(GroupCommit commits, NpgsqlDataSource db) :
             // names (a replaced report's old key cannot exist: keys are per month) is ignored.
             var history = mine.Where(p => p.Key.StartsWith("h:", StringComparison.Ordinal) && int.Parse(p.Key.AsSpan(2), CultureInfo.InvariantCulture) <= state.Version)
                 .OrderBy(p => p.Key, StringComparer.Ordinal)
-                .Select(p => JsonSerializer.Deserialize<HistoryEntry>(p.Value, Json)!);
+                .Select(p => JsonSerializer.Deserialize<HistoryEntry>(p.Value, Json)!)
+                .Select(h => slim ? Slim(h) : h);
             result[c] = state with
             {
                 History = [.. history],

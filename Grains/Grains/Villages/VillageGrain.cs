@@ -16,6 +16,7 @@ namespace Rectification.Villages;
 public sealed partial class VillageGrain(
     [PersistentState(Names.CaseState, Names.CaseStorage)] IPersistentState<CaseState> store,
     CaseProjection projection,
+    Npgsql.NpgsqlDataSource db,
     UnitRegistry registry,
     ReportingClock clock,
     IOptions<DuePolicy> policy,
@@ -34,7 +35,8 @@ public sealed partial class VillageGrain(
         {
             var state = store.State with { Code = this.GetPrimaryKeyString() };
             var digest = DigestBuilder.From(state, policy.Value);
-            await projection.EnqueueAsync(state, state.History.Where(h => h.Version > projected), state.Reports, digest);
+            // The history in memory is slim: the audit log gets the whole entries, from storage.
+            await projection.EnqueueAsync(state, await CaseParts.HistoryAsync(db, state.Code, projected), state.Reports, digest);
             await PublishAsync(state, digest);
         }
     }

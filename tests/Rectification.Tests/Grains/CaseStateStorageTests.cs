@@ -70,11 +70,20 @@ public sealed class CaseStateStorageTests : IAsyncLifetime
         Assert.Equal(Json(revised), Json(loaded!));
         Assert.Equal("7", state.ETag);
 
+        // A grain gets its history slim; the whole entries stay in storage, and a write from that
+        // grain (its parts unknown to this storage) never replaces them.
         var fresh = new GrainState<CaseState>();
-        await storage.ReadStateAsync("case", Id("150102001001"), fresh);
-        Assert.Equal(Json(revised), Json(fresh.State!));
+        await new CaseStateStorage(new GroupCommit(_db.DataSource), _db.DataSource).ReadStateAsync("case", Id("150102001001"), fresh);
+        Assert.Equal(Json(revised with { History = [.. revised.History.Select(CaseStateStorage.Slim)] }), Json(fresh.State!));
+        Assert.All(fresh.State!.History, h => Assert.Equal("", h.Detail));
         Assert.Equal("7", fresh.ETag);
         Assert.True(fresh.RecordExists);
+        var unknown = new GrainState<CaseState>(fresh.State! with { Version = 8, History = [.. fresh.State!.History, Entry(8)] }) { ETag = "7" };
+        await storage.WriteStateAsync("case", Id("150102001001"), unknown);
+        var whole = (await CaseStateStorage.LoadAsync(_db.DataSource, "150102001001"))!;
+        Assert.Equal(revised.History[0], whole.History[0]);
+        Assert.Equal("第8次 记录", whole.History[^1].Detail);
+        Assert.Equal(["第2次 记录", "第3次 记录"], (await CaseParts.HistoryAsync(_db.DataSource, "150102001001", after: 1, limit: 2)).Select(h => h.Detail));
 
         var none = new GrainState<CaseState>();
         await storage.ReadStateAsync("case", Id("150102001002"), none);

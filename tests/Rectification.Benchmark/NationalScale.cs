@@ -1,0 +1,231 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Npgsql;
+using NpgsqlTypes;
+using Rectification.Periods;
+
+namespace Rectification.Benchmark;
+
+/// <summary>
+/// <c>--national</c>: the system on a synthetic registry of the whole country (generated here, never
+/// shipped): 31 provinces, 2,852 counties, 40,000 townships and 500,000 villages under one root, five
+/// levels like the region's (the prefecture level folded into the province). A sample of villages gets
+/// a case written to storage and is activated over HTTP; the benchmark prints the activation rate, the
+/// memory each active village grain costs, and the time to read the root's summary from its grain
+/// against a SQL GROUP BY over 500,000 read-model rows.
+/// </summary>
+public static class NationalScale
+{
+    public const string Root = "000000000000";
+    private const int Provinces = 31, CountiesPerProvince = 92, Townships = 40_000, Villages = 500_000;
+
+    public static async Task<int> RunAsync(string repo, int sample, int concurrency)
+    {
+        Console.WriteLine($"National scale: {Villages} villages, {Townships} townships, {Provinces * CountiesPerProvince} counties, {Provinces} provinces; sample {sample}, {concurrency} concurrent clients, {Environment.ProcessorCount} cores");
+        await using var system = await LocalSystem.StartAsync(repo);
+        await using var db = NpgsqlDataSource.Create(system.ConnectionString);
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = new Uri(system.BaseUrl) };
+        var silo = new Metrics(File.ReadAllText(Path.Combine(system.DataDir, "silo-metrics.port")).Trim());
+
+        var rssBefore = (system.SiloRssBytes(), ProcessRss(system.ApiPid));
+        var clock = Stopwatch.StartNew();
+        var villages = await LoadRegistryAsync(db);
+        Console.WriteLine($"registry  {villages.Count + Townships + Provinces * CountiesPerProvince + Provinces + 1} units loaded in {clock.Elapsed.TotalSeconds:F1} s");
+
+        // Every process reloads the registry when its version moves (within 2 s); the token route then knows the root.
+        clock.Restart();
+        string? token = null;
+        while (token is null)
+        {
+            var answer = await http.PostAsJsonAsync("/api/v1/dev/tokens", new { sub = "national-admin", unit = Root, role = "admin" });
+            if (answer.IsSuccessStatusCode) token = (string)(await answer.Content.ReadFromJsonAsync<JsonObject>())!["token"]!;
+            else if (clock.Elapsed > TimeSpan.FromMinutes(2)) throw new TimeoutException("The API never saw the national registry.");
+            else await Task.Delay(200);
+        }
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        await Get(http, $"/api/v1/units/{Root}/summary?period=2026-11");
+        Console.WriteLine($"          seen by the API {clock.Elapsed.TotalSeconds:F1} s after the load; RSS silo {Mib(rssBefore.Item1)} → {Mib(system.SiloRssBytes())} MiB, API {Mib(rssBefore.Item2)} → {Mib(ProcessRss(system.ApiPid))} MiB");
+
+        // A contiguous sample (whole townships), each case open with its plan, as the grains would write it.
+        var policy = new DuePolicy();
+        var today = policy.LocalDate(DateTimeOffset.UtcNow);
+        var chosen = villages.Take(sample).ToArray();
+        clock.Restart();
+        await AgedCases.WriteAsync(system.ConnectionString, chosen.AsParallel().Select(v => AgedCases.Build(v, 1, today, policy)).ToList());
+        Console.WriteLine($"cases     {chosen.Length} open cases written to storage in {clock.Elapsed.TotalSeconds:F1} s");
+
+        var heapBefore = await silo.HeapBytesAsync();
+        var rssGrains = system.SiloRssBytes();
+        var activations = await Drive(chosen, concurrency, v => Get(http, $"/api/v1/cases/{v}"));
+        Console.WriteLine($"activate  {chosen.Length} village grains in {activations.TotalSeconds:F1} s = {chosen.Length / activations.TotalSeconds:F0} activations/s (each reads its case, repairs its read-model row, publishes its digest)");
+        await WaitForRootAsync(http, chosen.Length);
+        var heapAfter = await silo.HeapBytesAsync();
+        var rssAfter = system.SiloRssBytes();
+        var areas = chosen.Select(v => v[..9]).Distinct().Count();
+        Console.WriteLine($"memory    silo GC heap {Mib(heapBefore)} → {Mib(heapAfter)} MiB, RSS {Mib(rssGrains)} → {Mib(rssAfter)} MiB: " +
+            $"{(heapAfter - heapBefore) / 1024.0 / chosen.Length:F1} KB of heap and {(rssAfter - rssGrains) / 1024.0 / chosen.Length:F1} KB of RSS per active village " +
+            $"(including {areas} townships and the areas above them; target ≤ 10 KB)");
+
+        // The other villages' read-model rows, so SQL has the whole country to group.
+        clock.Restart();
+        await Exec(db, """
+            INSERT INTO cases (code, status, criteria, categories, problems_open, problems_resolved, problems_closed, problems_archived,
+                               four_ones, relapses, version, updated_at)
+            SELECT code, (ARRAY['open', 'open', 'open', 'proposed', 'signedOff'])[1 + abs(hashtext(code)) % 5],
+                   ARRAY['C' || (1 + abs(hashtext(code || 'c')) % 6)], ARRAY['L' || (1 + abs(hashtext(code || 'l')) % 4)],
+                   abs(hashtext(code)) % 4, 1, 0, 0, abs(hashtext(code)) % 2 = 0, 0, 4, now()
+              FROM units WHERE level = 'village' AND code NOT IN (SELECT code FROM cases);
+            VACUUM ANALYZE cases;
+            """);
+        var rows = await Scalar<long>(db, "SELECT count(*) FROM cases");
+        Console.WriteLine($"          read model filled to {rows} rows in {clock.Elapsed.TotalSeconds:F1} s");
+
+        var grain = await TimeAsync(200, () => Get(http, $"/api/v1/units/{Root}/summary?period=2026-11"));
+        var sql = await TimeAsync(10, () => Exec(db, """
+            SELECT status, cat, crit, count(*), sum(problems_open), count(*) FILTER (WHERE four_ones)
+              FROM cases c JOIN units u USING (code), unnest(c.categories) AS cat, unnest(c.criteria) AS crit
+             WHERE u.code LIKE '%'
+             GROUP BY GROUPING SETS ((status), (cat), (crit), ())
+            """));
+        Console.WriteLine($"summary   root from its grain over HTTP: p50 {grain:F2} ms; SQL GROUP BY over {rows} rows: p50 {sql:F1} ms; ratio {sql / grain:F0}× (target ≥ 50×)");
+        return 0;
+    }
+
+    /// <summary>Replaces the region's registry with the synthetic country and tells every process.</summary>
+    private static async Task<List<string>> LoadRegistryAsync(NpgsqlDataSource db)
+    {
+        var villages = new List<string>(Villages);
+        await using var conn = await db.OpenConnectionAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        await using (var wipe = new NpgsqlCommand("TRUNCATE units CASCADE", conn, tx)) await wipe.ExecuteNonQueryAsync();
+        await using (var copy = await conn.BeginBinaryImportAsync("COPY units (code, name, level, parent_code, category) FROM STDIN (FORMAT BINARY)"))
+        {
+            async Task Row(string code, string name, string level, string? parent)
+            {
+                await copy.StartRowAsync();
+                await copy.WriteAsync(code, NpgsqlDbType.Varchar);
+                await copy.WriteAsync(name, NpgsqlDbType.Varchar);
+                await copy.WriteAsync(level, NpgsqlDbType.Varchar);
+                if (parent is null) await copy.WriteNullAsync(); else await copy.WriteAsync(parent, NpgsqlDbType.Varchar);
+                if (level == "village") await copy.WriteAsync("rural", NpgsqlDbType.Varchar); else await copy.WriteNullAsync();
+            }
+            await Row(Root, "全国（合成）", "region", null);
+            var counties = new List<string>();
+            for (var p = 0; p < Provinces; p++)
+            {
+                var province = $"{11 + p:D2}0000000000";
+                await Row(province, $"省{p + 1}", "league", Root);
+                for (var c = 0; c < CountiesPerProvince; c++)
+                {
+                    var county = $"{11 + p:D2}{1000 + c:D4}000000";
+                    await Row(county, $"省{p + 1}县{c + 1}", "banner", province);
+                    counties.Add(county);
+                }
+            }
+            // Townships in runs per county (14 or 15 each), villages in runs per township (12 or 13 each).
+            var townships = new List<string>(Townships);
+            var perCounty = new int[counties.Count];
+            for (var t = 0; t < Townships; t++)
+            {
+                var c = (int)((long)t * counties.Count / Townships);
+                var township = $"{counties[c][..6]}{100 + perCounty[c]++:D3}000";
+                await Row(township, $"乡镇{t + 1}", "township", counties[c]);
+                townships.Add(township);
+            }
+            var perTownship = new int[Townships];
+            for (var v = 0; v < Villages; v++)
+            {
+                var t = (int)((long)v * Townships / Villages);
+                var village = $"{townships[t][..9]}{200 + perTownship[t]++:D3}";
+                await Row(village, $"村{v + 1}", "village", townships[t]);
+                villages.Add(village);
+            }
+            await copy.CompleteAsync();
+        }
+        await using (var bump = new NpgsqlCommand("UPDATE registry_version SET version = version + 1", conn, tx)) await bump.ExecuteNonQueryAsync();
+        await tx.CommitAsync();
+        await Exec(db, "VACUUM ANALYZE units");
+        return villages;
+    }
+
+    private static async Task WaitForRootAsync(HttpClient http, int opened)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(5);
+        while (DateTime.UtcNow < deadline)
+        {
+            var body = JsonNode.Parse(await Get(http, $"/api/v1/units/{Root}/summary?period=2026-11"))!;
+            if (body["cases"]?["byStatus"]?["open"]?.GetValue<long>() == opened) return;
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"The root's summary never showed the {opened} open cases.");
+    }
+
+    private static async Task<string> Get(HttpClient http, string path)
+    {
+        using var response = await http.GetAsync(path);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new HttpRequestException($"{path}: {(int)response.StatusCode} {text}");
+        return text;
+    }
+
+    private static async Task<TimeSpan> Drive(string[] items, int concurrency, Func<string, Task> work)
+    {
+        var next = -1;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < items.Length) await work(items[i]);
+        }));
+        return clock.Elapsed;
+    }
+
+    /// <summary>The median of n timed runs, in milliseconds, after one untimed warm-up.</summary>
+    private static async Task<double> TimeAsync(int n, Func<Task> work)
+    {
+        await work();
+        var times = new List<double>(n);
+        for (var i = 0; i < n; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await work();
+            times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        times.Sort();
+        return times[n / 2];
+    }
+
+    private static async Task Exec(NpgsqlDataSource db, string sql)
+    {
+        await using var cmd = db.CreateCommand(sql);
+        cmd.CommandTimeout = 600;
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<T> Scalar<T>(NpgsqlDataSource db, string sql)
+    {
+        await using var cmd = db.CreateCommand(sql);
+        return (T)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    private static long ProcessRss(int pid) =>
+        long.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:"))[6..].Trim().Split(' ')[0]) * 1024;
+
+    private static long Mib(long bytes) => bytes / 1048576;
+
+    /// <summary>The silo's Prometheus endpoint: the managed heap's size after the last collection.</summary>
+    private sealed class Metrics(string port)
+    {
+        private readonly HttpClient _http = new() { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+
+        public async Task<long> HeapBytesAsync()
+        {
+            var text = await _http.GetStringAsync("/metrics");
+            return (long)text.Split('\n')
+                .Where(l => l.StartsWith("dotnet_gc_last_collection_heap_size_bytes", StringComparison.Ordinal))
+                .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+}

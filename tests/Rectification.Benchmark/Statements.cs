@@ -1,0 +1,37 @@
+using Npgsql;
+
+namespace Rectification.Benchmark;
+
+/// <summary>
+/// PostgreSQL's own account of where its time went (pg_stat_statements, loaded by deploy/pg.sh when
+/// RECT_PG_STATEMENTS is set): each statement's calls and execution time per report, busiest first.
+/// Execution time is wall time inside the executor, so on this CPU-bound box it tracks CPU closely.
+/// </summary>
+public static class Statements
+{
+    public static async Task ResetAsync(string connectionString)
+    {
+        await using var db = NpgsqlDataSource.Create(connectionString);
+        await using var cmd = db.CreateCommand("CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()");
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    public static async Task<List<string>> ReadAsync(string connectionString, int reports)
+    {
+        await using var db = NpgsqlDataSource.Create(connectionString);
+        await using var cmd = db.CreateCommand("""
+            SELECT calls, total_exec_time, regexp_replace(query, '\s+', ' ', 'g')
+              FROM pg_stat_statements
+             WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+             ORDER BY total_exec_time DESC LIMIT 10
+            """);
+        var lines = new List<string> { "postgres  statements by execution time, per report (pg_stat_statements, rush until the region was exact):" };
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var query = reader.GetString(2);
+            lines.Add($"          {reader.GetDouble(1) / reports:F3} ms  {(double)reader.GetInt64(0) / reports:F2} calls  {(query.Length > 110 ? query[..110] + "…" : query)}");
+        }
+        return lines;
+    }
+}
