@@ -27,12 +27,20 @@ public sealed partial class VillageGrain(
 
     public Task RepairReadModelAsync() => RepairReadModelAsync(CancellationToken.None);
 
+    // The last version this activation queued for the read model, and when. A township that asks for a
+    // repair right after the activation already queued one (it sees the row missing too) must not
+    // queue the whole case twice; a queued item older than this is taken as lost and queued again.
+    private (int Version, long At) _queued;
+    private static readonly TimeSpan QueuedIsInFlight = TimeSpan.FromSeconds(30);
+
     private async Task RepairReadModelAsync(CancellationToken ct)
     {
         if (store.State.Version == 0) return;
+        if (_queued.Version >= store.State.Version && System.Diagnostics.Stopwatch.GetElapsedTime(_queued.At) < QueuedIsInFlight) return;
         var projected = await projection.ProjectedVersionAsync(this.GetPrimaryKeyString(), ct);
         if (projected < store.State.Version)
         {
+            _queued = (store.State.Version, System.Diagnostics.Stopwatch.GetTimestamp());
             var state = store.State with { Code = this.GetPrimaryKeyString() };
             var digest = DigestBuilder.From(state, policy.Value);
             // The history in memory is slim: the audit log gets the whole entries, from storage.
@@ -156,6 +164,7 @@ public sealed partial class VillageGrain(
             throw;
         }
         var digest = DigestBuilder.From(after, policy.Value);
+        _queued = (after.Version, System.Diagnostics.Stopwatch.GetTimestamp());
         await projection.EnqueueAsync(after, [entry], command is SubmitMonthlyReport r ? after.Reports.Where(x => x.Month == r.Month) : [], digest);
         await PublishAsync(after, digest);
         return new CaseResult(CaseOutcome.Accepted, ack);
