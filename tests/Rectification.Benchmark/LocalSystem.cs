@@ -18,7 +18,7 @@ public sealed class LocalSystem : IAsyncDisposable
     public int SiloPid => int.Parse(File.ReadAllText(Path.Combine(DataDir, "silo.pid")).Trim());
     public int ApiPid => int.Parse(File.ReadAllText(Path.Combine(DataDir, "api.pid")).Trim());
 
-    private LocalSystem(string repo, string dataDir, int port)
+    private LocalSystem(string repo, string dataDir, int port, IReadOnlyDictionary<string, string>? environment)
     {
         Repo = repo;
         DataDir = dataDir;
@@ -30,6 +30,7 @@ public sealed class LocalSystem : IAsyncDisposable
         start.Environment["RECT_DATA_DIR"] = dataDir;
         start.Environment["RECT_API_PORT"] = port.ToString();
         start.Environment["RECT_PG_STATEMENTS"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
         _process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
@@ -37,7 +38,8 @@ public sealed class LocalSystem : IAsyncDisposable
         _process.BeginErrorReadLine();
     }
 
-    public static async Task<LocalSystem> StartAsync(string repo)
+    /// <param name="environment">Extra settings for the silo and the API (configuration as environment variables).</param>
+    public static async Task<LocalSystem> StartAsync(string repo, IReadOnlyDictionary<string, string>? environment = null)
     {
         var data = Path.Combine(repo, ".data", "bench");
         if (Directory.Exists(data)) Directory.Delete(data, recursive: true);
@@ -45,7 +47,7 @@ public sealed class LocalSystem : IAsyncDisposable
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
-        var system = new LocalSystem(repo, data, port);
+        var system = new LocalSystem(repo, data, port, environment);
         var deadline = DateTime.UtcNow.AddMinutes(3);
         while (true)
         {
