@@ -32,6 +32,12 @@ public sealed class Counters
                 Add(counter, day, sign * delta);
     }
 
+    /// <summary>
+    /// The digest of a sum built only to be handed over (a case's digest): no copy, so this sum must
+    /// not be used afterwards.
+    /// </summary>
+    public Digest Take(long version) => new(version, _values);
+
     /// <summary>A snapshot that shares nothing with this mutable sum.</summary>
     public Digest ToDigest(long version) =>
         new(version, _values.ToDictionary(kv => kv.Key, kv => new Dictionary<int, long>(kv.Value)));

@@ -24,7 +24,7 @@ public static class DigestBuilder
         foreach (var e in s.History)
         {
             var day = Day(e.At);
-            var before = Contribution(status, criteria, categories, assigned);
+            var (statusBefore, criteriaBefore, categoriesBefore, assignedBefore) = (status, criteria, categories, assigned);
             if (e.To != status)
             {
                 if (status != CaseStatus.Normal) c.Add($"cases.byStatus.{status.ToWire()}", day, -1);
@@ -36,9 +36,14 @@ public static class DigestBuilder
             categories = e.Categories ?? categories;
             // An import that brought the four ones records the assignment among its changed fields.
             assigned |= e.Command == "assignment" || (e.Command == "import" && e.Changes?.Any(ch => ch.Field.StartsWith("assignment", StringComparison.Ordinal)) == true);
-            var after = Contribution(status, criteria, categories, assigned);
-            foreach (var k in before) c.Add(k, day, -1);
-            foreach (var k in after) c.Add(k, day, +1);
+            // Most entries (reports, evaluations, plan edits) change none of these: taking the
+            // contribution away and adding it back would sum to nothing, at the cost of building its
+            // keys twice per entry, which made an old case's digest several times dearer than a new one's.
+            if (status != statusBefore || !ReferenceEquals(criteria, criteriaBefore) || !ReferenceEquals(categories, categoriesBefore) || assigned != assignedBefore)
+            {
+                foreach (var k in Contribution(statusBefore, criteriaBefore, categoriesBefore, assignedBefore)) c.Add(k, day, -1);
+                foreach (var k in Contribution(status, criteria, categories, assigned)) c.Add(k, day, +1);
+            }
 
             if (e.Command is "approval" or "import" && e.To == CaseStatus.Open) c.Add("cases.opened", day, 1);
             if (e.To == CaseStatus.SignedOff) c.Add("cases.signedOff", day, 1);
@@ -70,7 +75,7 @@ public static class DigestBuilder
             c.Add("evaluations.count", ev.Quarter.Start.DayNumber, 1);
             c.Add("evaluations.scoreSum", ev.Quarter.Start.DayNumber, ev.Score);
         }
-        return c.ToDigest(s.Version);
+        return c.Take(s.Version);
     }
 
     private static void AddSpans(Counters c, string counter, IReadOnlyList<LedgerSpans.Span> spans)
