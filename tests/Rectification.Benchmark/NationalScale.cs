@@ -66,7 +66,7 @@ public static class NationalScale
             if (clock.Elapsed > TimeSpan.FromMinutes(10)) throw new TimeoutException("The root never settled.");
             await Task.Delay(1000);
         }
-        Console.WriteLine($"areas     the root settled {clock.Elapsed.TotalSeconds:F1} s after its first read (every area grain activated and reconciled); " +
+        Console.WriteLine($"areas     the root settled {clock.Elapsed.TotalSeconds:F1} s after its first read, which woke the areas below it; " +
             $"silo GC heap {Mib(heapEmpty)} → {Mib(await silo.HeapBytesAsync())} MiB");
 
         // A contiguous sample (whole townships), each case open with its plan, as the grains would write it.

@@ -163,12 +163,19 @@ async Task Post(string token, string path, object body)
     if (!response.IsSuccessStatusCode) throw new HttpRequestException($"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
 }
 
+// A read as a portal makes it: 429 (the per-caller limit; activation reads are fast) and 503 are retried after Retry-After.
 async Task Get(string token, string path)
 {
-    using var request = new HttpRequestMessage(HttpMethod.Get, path);
-    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-    using var response = await http.SendAsync(request);
-    if (!response.IsSuccessStatusCode) throw new HttpRequestException($"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    for (var attempt = 1; ; attempt++)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.SendAsync(request);
+        if (response.IsSuccessStatusCode) return;
+        if ((int)response.StatusCode is not (429 or 503) || attempt == 5)
+            throw new HttpRequestException($"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
+    }
 }
 
 // What a command rewrites (the state row) against all a case holds (state and parts), on average.

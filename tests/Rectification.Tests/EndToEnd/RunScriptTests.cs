@@ -65,6 +65,7 @@ public sealed class RunScriptTests
             Assert.Contains("command=\"approval\"", siloMetrics);
             Assert.Contains("orleans", siloMetrics);
             Assert.Contains("dotnet_gc_collections", siloMetrics);
+            Assert.Contains("rectification_storage_group_commit_size", siloMetrics);
             Assert.Contains("db_client_operation_duration", siloMetrics);
             // The public API port does not serve them.
             Assert.Equal(HttpStatusCode.NotFound, (await scraper.GetAsync($"{run.BaseUrl}/metrics")).StatusCode);
