@@ -71,7 +71,7 @@ public sealed partial class CaseProjection(NpgsqlDataSource db, Microsoft.Extens
                 await WriteAsync(batch, CancellationToken.None);
                 return;
             }
-            catch (Exception ex) when (!IsTransient(ex))
+            catch (Exception ex) when (!Storage.DatabaseErrors.IsTransient(ex))
             {
                 if (batch.Count == 1)
                 {
@@ -89,16 +89,6 @@ public sealed partial class CaseProjection(NpgsqlDataSource db, Microsoft.Extens
             }
         }
     }
-
-    /// <summary>The database or the network failed (worth retrying), as opposed to the item's own content.</summary>
-    private static bool IsTransient(Exception ex) => ex switch
-    {
-        PostgresException pg => pg.IsTransient || pg.SqlState.StartsWith("08", StringComparison.Ordinal) || pg.SqlState.StartsWith("57", StringComparison.Ordinal)
-            || pg.SqlState.StartsWith("53", StringComparison.Ordinal),
-        NpgsqlException => true,
-        TimeoutException or System.Net.Sockets.SocketException or IOException or OperationCanceledException => true,
-        _ => ex.InnerException is { } inner && IsTransient(inner),
-    };
 
     private async Task DeadLetterAsync(Item item, Exception error, CancellationToken stopping)
     {
@@ -119,7 +109,7 @@ public sealed partial class CaseProjection(NpgsqlDataSource db, Microsoft.Extens
                 if (await cmd.ExecuteNonQueryAsync(CancellationToken.None) > 0) Hosting.RectificationMetrics.DeadLetters.Add(1);
                 return;
             }
-            catch (Exception ex) when (IsTransient(ex) && (attempt < 5 || !stopping.IsCancellationRequested))
+            catch (Exception ex) when (Storage.DatabaseErrors.IsTransient(ex) && (attempt < 5 || !stopping.IsCancellationRequested))
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 100 * attempt * attempt)), CancellationToken.None);
             }

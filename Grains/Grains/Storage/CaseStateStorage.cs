@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
@@ -22,8 +21,9 @@ namespace Rectification.Storage;
 /// A grain keeps its history in memory slim (<see cref="Slim"/>): what the rules, the digest and
 /// idempotency read, not each entry's detail and before/after values, which stay in
 /// <c>case_parts</c> for whoever reads the history (<see cref="CaseParts.HistoryAsync"/>). History parts are
-/// written once and never overwritten, so a slim entry can never replace a whole one. Neither what a
-/// command rewrites nor what an active case holds grows much with the case's age.
+/// written once and never overwritten, so a slim entry can never replace a whole one. What a command
+/// rewrites does not grow with the case's age; what an active case holds still does, more slowly
+/// (its reports, and its digest: docs/benchmarks.md).
 /// </summary>
 public sealed class CaseStateStorage(GroupCommit commits, NpgsqlDataSource db) : IGrainStorage, IAsyncDisposable
 {
@@ -86,16 +86,16 @@ public sealed class CaseStateStorage(GroupCommit commits, NpgsqlDataSource db) :
             keys.Add(key);
             docs.Add(JsonSerializer.Serialize(part, part.GetType(), Json));
         }
-        foreach (var h in state.History) Add(h, HistoryKey(h.Version));
-        foreach (var r in state.Reports) Add(r, ReportKey(r.Month));
-        foreach (var e in state.Evaluations) Add(e, EvaluationKey(e.Quarter));
+        foreach (var h in state.History) Add(h, CaseParts.HistoryKey(h.Version));
+        foreach (var r in state.Reports) Add(r, CaseParts.ReportKey(r.Month));
+        foreach (var e in state.Evaluations) Add(e, CaseParts.EvaluationKey(e.Quarter));
 
         var command = new NpgsqlBatchCommand(expected is null ? Insert : Update);
         command.Parameters.Add(new NpgsqlParameter { Value = code, NpgsqlDbType = NpgsqlDbType.Varchar });
         command.Parameters.Add(new NpgsqlParameter { Value = state.Version, NpgsqlDbType = NpgsqlDbType.Integer });
         command.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(state with { History = [], Reports = [], Evaluations = [] }, Json), NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(TextArray(state.Reports.Select(r => ReportKey(r.Month))));
-        command.Parameters.Add(TextArray(state.Evaluations.Select(e => EvaluationKey(e.Quarter))));
+        command.Parameters.Add(TextArray(state.Reports.Select(r => CaseParts.ReportKey(r.Month))));
+        command.Parameters.Add(TextArray(state.Evaluations.Select(e => CaseParts.EvaluationKey(e.Quarter))));
         command.Parameters.Add(TextArray(keys));
         command.Parameters.Add(TextArray(docs));
         if (expected is { } v) command.Parameters.Add(new NpgsqlParameter { Value = v, NpgsqlDbType = NpgsqlDbType.Integer });
@@ -116,10 +116,6 @@ public sealed class CaseStateStorage(GroupCommit commits, NpgsqlDataSource db) :
 
     private static HashSet<object> Parts(CaseState s) =>
         new(s.History.Cast<object>().Concat(s.Reports).Concat(s.Evaluations), ReferenceEqualityComparer.Instance);
-
-    private static string HistoryKey(int version) => CaseParts.HistoryKey(version);
-    private static string ReportKey(Periods.Period month) => CaseParts.ReportKey(month);
-    private static string EvaluationKey(Periods.Period quarter) => CaseParts.EvaluationKey(quarter);
 
     private static NpgsqlParameter TextArray(IEnumerable<string> values) =>
         new() { Value = values as string[] ?? values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };

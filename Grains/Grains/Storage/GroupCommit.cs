@@ -66,7 +66,7 @@ public sealed class GroupCommit : IAsyncDisposable
         {
             results = await RunAsync(batch);
         }
-        catch (Exception ex) when (batch.Count > 1 && !IsTransient(ex))
+        catch (Exception ex) when (batch.Count > 1 && !DatabaseErrors.IsTransient(ex))
         {
             // One statement failed for its content and took the transaction with it. Nothing was
             // written: run each on its own, so only that one fails.
@@ -108,15 +108,6 @@ public sealed class GroupCommit : IAsyncDisposable
         await tx.CommitAsync();
         return results;
     }
-
-    /// <summary>The database away or overloaded: every statement fails alike, so retrying them one by one helps nobody.</summary>
-    private static bool IsTransient(Exception ex) => ex switch
-    {
-        PostgresException pg => pg.IsTransient || pg.SqlState[..2] is "08" or "53" or "57",
-        NpgsqlException => true,
-        TimeoutException or System.Net.Sockets.SocketException or IOException => true,
-        _ => ex.InnerException is { } inner && IsTransient(inner),
-    };
 
     public async ValueTask DisposeAsync()
     {

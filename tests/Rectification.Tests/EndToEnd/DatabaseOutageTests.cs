@@ -101,7 +101,9 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : IAsyncLifeti
         var before = acknowledged.Count;
         await Pg("kill");
         var outage = Stopwatch.StartNew();
-        string Seen() => string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}×{s.Value}")) + $"; unexpected: {string.Join(" | ", unexpected.Take(3))}";
+        // ToArray is the dictionary's own atomic snapshot: LINQ over it directly races the reporters' updates.
+        string Answers() => string.Join(", ", statuses.ToArray().OrderBy(s => s.Key).Select(s => $"{s.Key}×{s.Value}"));
+        string Seen() => Answers() + $"; unexpected: {string.Join(" | ", unexpected.Take(3))}";
         await Eventually.Until(() => Task.FromResult(Seen()), _ => statuses.GetValueOrDefault(503) >= 20 || !unexpected.IsEmpty,
             what: "503s (or anything else) while the database is gone");
         while (outage.Elapsed < TimeSpan.FromSeconds(5)) await Task.Delay(100);   // the outage lasts five seconds
@@ -111,7 +113,7 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : IAsyncLifeti
         stop.Cancel();
         await Task.WhenAll(load);
         var recovered = outage.Elapsed - restarted;
-        output.WriteLine($"{acknowledged.Count} acknowledged; answers {string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}×{s.Value}"))}; "
+        output.WriteLine($"{acknowledged.Count} acknowledged; answers {Answers()}; "
             + $"database away {restarted.TotalSeconds:F1} s, writes flowing again {recovered.TotalSeconds:F1} s after its restart");
 
         Assert.Empty(unexpected);
