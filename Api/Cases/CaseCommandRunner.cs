@@ -16,9 +16,13 @@ public sealed class CaseCommandRunner(Access access, UnitRegistry registry, Crit
 {
     public async Task<IResult> RunAsync(HttpContext http, string code, CaseCommand command)
     {
-
         var unknown = await UnknownCriteriaAsync(command);
         if (unknown is not null) return unknown;
+        if (command is AddPairing { PartnerUnit: { } partnerUnit } && UnitCode.IsWellFormed(partnerUnit)
+            && await registry.FindAsync(partnerUnit) is not { Level: UnitLevel.Village })
+        {
+            return Problems.Validation("partnerUnit", $"{partnerUnit} is not a grassroots organization in the registry.");
+        }
 
         var bad = conditions.TryRead(http, command, out var read);
         if (bad is not null) return bad;

@@ -38,12 +38,15 @@ public static class CasesApi
         return errors.Count > 0 ? Task.FromResult(Problems.Validation(errors)) : runner.RunAsync(http, code, command);
     }
 
-    private static async Task<IResult> GetCase(string code, HttpContext http, Access access, IGrainFactory grains)
+    private static async Task<IResult> GetCase(string code, HttpContext http, Access access, IGrainFactory grains, Ledger.LedgerQueries ledger,
+        PersonalDataLog log)
     {
         var node = access.Target;
         var state = await grains.GetGrain<IVillageGrain>(code).GetAsync();
+        // A new secretary's contact is personal data: shown to the roles that need it, and its viewing logged.
+        if (access.SeesPersonalData && state.SecretaryActions.Any(a => a.NewSecretaryContact is not null)) await log.RecordAsync([code]);
         http.Response.Headers.ETag = $"\"{state.Version}\"";
-        return TypedResults.Ok(state.ToDto(node!.Name));
+        return TypedResults.Ok(state.ToDto(node!.Name, ledger.Today, access.SeesPersonalData));
     }
 
     /// <summary>Read from storage, where each entry is kept whole; the grain keeps its history slim.</summary>

@@ -17,13 +17,19 @@ public static partial class CaseFigures
         + "|cases\\.(active|opened|signedOff|relapsed)"
         + "|byCriterion\\.[A-Z][A-Z0-9]{0,9}|byLaggingCategory\\.[A-Z][A-Z0-9]{0,9}"
         + "|problems\\.(open|resolved|closed|archived|overdue)"
-        + "|fourOnes\\.(covered|missing)"
+        + "|fourOnes\\.(covered|missing|mismatched)"
+        + "|pairing\\.(pairs|villagesPaired|unpaired|byKind\\.(excellentSecretary|organ|enterprise))"
+        + "|memberTargets\\.(onTrack|behind)"
+        + "|trainings\\.records|secretaries\\.(removed|replaced|trained|dispatched|newTrained|newUntrained)"
+        + "|accountability\\.(payDeduction|admonishmentTalk|removal|other|assessmentLinked)"
+        + "|activityPlans\\.(due|onTime|late|missing|pending)"
         + "|reports\\.(due|onTime|late|missing|pending)"
         + "|evaluations\\.count)$")]
     private static partial Regex Known();
 
     public const string Help = "A figure of the summary that counts cases, e.g. cases.active, cases.byStatus.open, byCriterion.C3, "
-        + "byLaggingCategory.L1, problems.overdue, fourOnes.missing, reports.missing, reports.late.";
+        + "byLaggingCategory.L1, problems.overdue, fourOnes.missing, fourOnes.mismatched, reports.missing, reports.late, pairing.unpaired, "
+        + "memberTargets.behind, secretaries.newUntrained, accountability.removal, activityPlans.missing.";
 
     public static bool IsKnown(string? figure) => figure is not null && Known().IsMatch(figure);
 
@@ -32,7 +38,11 @@ public static partial class CaseFigures
     /// case-months (reports.* over a quarter), so a case adds its number of them.
     /// </summary>
     public static bool CountsCases(string figure, Period period) =>
-        !figure.StartsWith("problems.", StringComparison.Ordinal) && !(figure.StartsWith("reports.", StringComparison.Ordinal) && period.Kind != PeriodKind.Month);
+        !figure.StartsWith("problems.", StringComparison.Ordinal)
+        && !((figure.StartsWith("reports.", StringComparison.Ordinal) || figure.StartsWith("activityPlans.", StringComparison.Ordinal)) && period.Kind != PeriodKind.Month)
+        && !(figure.StartsWith("pairing.", StringComparison.Ordinal) && figure is not ("pairing.villagesPaired" or "pairing.unpaired"))
+        && !figure.StartsWith("trainings.", StringComparison.Ordinal) && !figure.StartsWith("accountability.", StringComparison.Ordinal)
+        && !(figure.StartsWith("secretaries.", StringComparison.Ordinal));
 
     public static long ValueOf(string digestJson, string figure, Period period, DateOnly today, DuePolicy policy)
     {

@@ -25,7 +25,7 @@ public static class LedgerApi
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .WithEnum("format", "json", "csv", "xlsx").WithEnum("fourOnes", "complete", "incomplete")
             .WithEnum("report", "missing", "late", "onTime", "pending", "due").WithEnum("overdue", "true", "false")
-            .WithEnum("electionDifficult", "true", "false")
+            .WithEnum("electionDifficult", "true", "false").WithEnum("memberTargets", "onTrack", "behind")
             .WithEnum("sort", "code", "-code", "name", "-name", "opened", "-opened", "updated", "-updated");
     }
 
@@ -39,7 +39,8 @@ public static class LedgerApi
         if (filter is null) return Problems.Validation(errors);
         if (!Paging.TryParse(limit, cursor, out var paging, out var bad)) return bad!;
 
-        var rows = LedgerOrder.Sort(await ledger.FindAsync(code, filter), filter.Sort, filter.Descending);
+        var export = format is "csv" or "xlsx";
+        var rows = LedgerOrder.Sort(await ledger.FindAsync(code, filter, withDigest: export), filter.Sort, filter.Descending);
         var role = access.Caller.Role;
         if (format is "csv" or "xlsx")
         {
@@ -72,7 +73,8 @@ public static class LedgerApi
             e.OpenedOn, new LedgerProblems(e.ProblemsOpen, e.ProblemsOverdue),
             e.LastReportMonth is { } m ? new LedgerLastReport(m, e.LastReportOnTime ?? false) : null,
             e.FourOnesComplete, e.ElectionDifficult, e.Version, e.UpdatedAt,
-            role.SeesPersonalData() ? new LedgerSecretary(e.SecretaryName, e.SecretaryContact) : null, e.FigureValue);
+            role.SeesPersonalData() ? new LedgerSecretary(e.SecretaryName, e.SecretaryContact) : null, e.FigureValue,
+            e.Leader, e.HelpingDepartment is { } d ? new LedgerDepartment(d, e.HelpingDepartmentType) : null, e.Work);
     }
 }
 

@@ -9,7 +9,22 @@ public sealed record LedgerEntry(
 {
     /// <summary>The value of the drilled-through figure for this case, when the list was opened at one.</summary>
     public long? FigureValue { get; init; }
+
+    /// <summary>The four ones' county leader and helping department (name, type), for the workload listing.</summary>
+    public string? Leader { get; init; }
+    public string? HelpingDepartment { get; init; }
+    public string? HelpingDepartmentType { get; init; }
+
+    /// <summary>The case's work around its plan (read model <c>work</c>, docs/campaign.md), parsed.</summary>
+    public CaseWorkRow? Work { get; init; }
 }
+
+/// <summary>The read model's summary of a case's work (pairs, support landed, trainings, 撤换育派, accountability, activity plans).</summary>
+public sealed record CaseWorkRow(
+    PairRow[] Pairings, int PairsInForce, decimal FundsLandedYuan, int ProjectsLanded, int Trainings, int TrainingDays,
+    int SecretaryActions, string? LastSecretaryAction, int Accountability, string? LastActivityPlan, bool? FourOnesFits);
+
+public sealed record PairRow(string Id, string Kind, string Partner, string? PartnerUnit, DateOnly Since, DateOnly? EndedOn);
 
 /// <summary>A unit the row sits under, named.</summary>
 public sealed record UnitRef(string Code, string Name);
@@ -18,7 +33,10 @@ public sealed record UnitRef(string Code, string Name);
 public sealed record LedgerRowDto(
     string Code, string Name, UnitRef? Township, UnitRef? Banner, UnitRef? League, string Status, string[] Criteria, string[] LaggingCategories,
     string? OrganizationCategory, DateOnly? OpenedOn, LedgerProblems Problems, LedgerLastReport? LastReport, bool FourOnesComplete,
-    bool ElectionDifficult, int Version, DateTimeOffset UpdatedAt, LedgerSecretary? Secretary, long? FigureValue);
+    bool ElectionDifficult, int Version, DateTimeOffset UpdatedAt, LedgerSecretary? Secretary, long? FigureValue,
+    string? Leader, LedgerDepartment? HelpingDepartment, CaseWorkRow? Work);
+
+public sealed record LedgerDepartment(string Name, string? Type);
 
 public sealed record LedgerProblems(int Open, int Overdue);
 

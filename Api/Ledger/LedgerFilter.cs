@@ -19,6 +19,7 @@ public sealed record LedgerQuery(
     [property: System.ComponentModel.Description("The month (2026-10) or quarter (2026-Q4) a figure or report filter is for.")] [property: Microsoft.AspNetCore.Mvc.FromQuery(Name = "period")] string? Period,
     [property: System.ComponentModel.Description("A summary figure to drill through, e.g. byCriterion.C3, cases.active, reports.missing.")] [property: Microsoft.AspNetCore.Mvc.FromQuery(Name = "figure")] string? Figure,
     [property: System.ComponentModel.Description("missing, late, onTime, pending or due: the monthly reports of the period.")] [property: Microsoft.AspNetCore.Mvc.FromQuery(Name = "report")] string? Report,
+    [property: System.ComponentModel.Description("onTrack or behind: the member-development targets (seed 002) as of the period (required with it).")] [property: Microsoft.AspNetCore.Mvc.FromQuery(Name = "memberTargets")] string? MemberTargets,
     [property: System.ComponentModel.Description("code, name, opened or updated; - before it for descending.")] [property: Microsoft.AspNetCore.Mvc.FromQuery(Name = "sort")] string? Sort,
     [property: System.ComponentModel.Description("Rows per page, 1 to 500 (default 50).")] [property: Microsoft.AspNetCore.Mvc.FromQuery(Name = "limit")] int? Limit,
     [property: System.ComponentModel.Description("nextCursor of the previous page.")] [property: Microsoft.AspNetCore.Mvc.FromQuery(Name = "cursor")] string? Cursor,
@@ -45,7 +46,7 @@ public sealed record LedgerFilter(
         {
             ["status"] = q.Status, ["criterion"] = q.Criterion, ["laggingCategory"] = q.LaggingCategory, ["category"] = q.Category,
             ["organizationCategory"] = q.OrganizationCategory, ["overdue"] = q.Overdue, ["fourOnes"] = q.FourOnes,
-            ["electionDifficult"] = q.ElectionDifficult, ["q"] = q.Q, ["period"] = q.Period, ["figure"] = q.Figure, ["report"] = q.Report,
+            ["electionDifficult"] = q.ElectionDifficult, ["q"] = q.Q, ["period"] = q.Period, ["figure"] = q.Figure, ["report"] = q.Report, ["memberTargets"] = q.MemberTargets,
             ["sort"] = q.Sort,
         };
         string? One(string name) => values[name] is { Length: > 0 } s ? s : null;
@@ -106,8 +107,17 @@ public sealed record LedgerFilter(
             }
             else Add("report", "missing, late, onTime, pending or due (for the period).");
         }
+        if (One("memberTargets") is { } standing)
+        {
+            if (standing is "onTrack" or "behind")
+            {
+                if (figure is not null && figure != $"memberTargets.{standing}") Add("memberTargets", "Give either memberTargets or a different figure or report filter, not both.");
+                figure = $"memberTargets.{standing}";
+            }
+            else Add("memberTargets", "onTrack or behind (as of the period).");
+        }
         if (figure is not null && !CaseFigures.IsKnown(figure)) Add("figure", CaseFigures.Help);
-        if (figure is not null && period is null && !errors.ContainsKey("period")) Add("period", "Required with a figure or a report filter: the month or quarter it is for.");
+        if (figure is not null && period is null && !errors.ContainsKey("period")) Add("period", "Required with a figure, a report or a memberTargets filter: the month or quarter it is for.");
 
         var sort = One("sort") ?? "code";
         var descending = sort.StartsWith('-');

@@ -14,7 +14,11 @@ public sealed class LedgerQueries(NpgsqlDataSource db, UnitRegistry registry, Re
 {
     public DateOnly Today => policy.Value.LocalDate(clock.GetUtcNow());
 
-    public async Task<List<LedgerEntry>> FindAsync(string unit, LedgerFilter f)
+    public DuePolicy Policy => policy.Value;
+
+    private static readonly System.Text.Json.JsonSerializerOptions WorkJson = new(System.Text.Json.JsonSerializerDefaults.Web);
+
+    public async Task<List<LedgerEntry>> FindAsync(string unit, LedgerFilter f, bool withDigest = false)
     {
         var villages = await registry.VillagesUnderAsync(unit);
         var today = Today;
@@ -23,7 +27,8 @@ public sealed class LedgerQueries(NpgsqlDataSource db, UnitRegistry registry, Re
                    (SELECT count(*)::int FROM unnest(c.open_deadlines) d WHERE d < $2),
                    c.last_report_month, c.last_report_on_time, c.four_ones, u.election_difficult, c.version, c.updated_at,
                    u.members, u.secretary_name, u.secretary_contact, c.main_problems, c.measures, u.election_completed_on,
-                   u.election_difficult_reason, CASE WHEN $3 THEN c.digest::text END
+                   u.election_difficult_reason, CASE WHEN $3 THEN c.digest::text END, c.leader, c.helping_department,
+                   c.helping_department_type, c.work::text
               FROM cases c JOIN units u USING (code)
              WHERE c.code = ANY($1)
                AND ($4::text[] IS NULL OR c.status = ANY($4))
@@ -38,7 +43,7 @@ public sealed class LedgerQueries(NpgsqlDataSource db, UnitRegistry registry, Re
         var p = cmd.Parameters;
         p.Add(new NpgsqlParameter { Value = villages.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         p.Add(new NpgsqlParameter { Value = today, NpgsqlDbType = NpgsqlDbType.Date });
-        p.AddWithValue(f.NeedsDigest);
+        p.AddWithValue(f.NeedsDigest || withDigest);
         Add(p, f.Statuses, NpgsqlDbType.Array | NpgsqlDbType.Text);
         Add(p, f.Criterion, NpgsqlDbType.Text);
         Add(p, f.LaggingCategory, NpgsqlDbType.Text);
@@ -58,13 +63,17 @@ public sealed class LedgerQueries(NpgsqlDataSource db, UnitRegistry registry, Re
                 rows.Add(new LedgerEntry(r.GetString(0), r.GetString(1), S(2), r.GetString(3), r.GetFieldValue<string[]>(4), r.GetFieldValue<string[]>(5),
                     S(6), D(7), r.GetInt32(8), r.GetInt32(9), S(10), r.IsDBNull(11) ? null : r.GetBoolean(11), r.GetBoolean(12), r.GetBoolean(13),
                     r.GetInt32(14), r.GetFieldValue<DateTimeOffset>(15), r.IsDBNull(16) ? null : r.GetInt32(16), S(17), S(18), S(19), S(20), D(21),
-                    S(22), S(23)));
+                    S(22), S(23))
+                {
+                    Leader = S(24), HelpingDepartment = S(25), HelpingDepartmentType = S(26),
+                    Work = S(27) is { } work ? System.Text.Json.JsonSerializer.Deserialize<CaseWorkRow>(work, WorkJson) : null,
+                });
             }
         }
         if (f.Figure is { } figure && f.Period is { } period)
         {
             rows = rows
-                .Select(e => e with { FigureValue = e.Digest is null ? 0 : CaseFigures.ValueOf(e.Digest, figure, period, today, policy.Value), Digest = null })
+                .Select(e => e with { FigureValue = e.Digest is null ? 0 : CaseFigures.ValueOf(e.Digest, figure, period, today, policy.Value), Digest = withDigest ? e.Digest : null })
                 .Where(e => e.FigureValue != 0)
                 .ToList();
         }

@@ -26,6 +26,17 @@ public static class SummaryJson
         "reports.due", "reports.onTime", "reports.late", "reports.missing", "reports.pending",
         "evaluations.count",
         "townshipReports.due", "townshipReports.onTime", "townshipReports.late", "townshipReports.missing", "townshipReports.pending",
+        // The campaign's work around the plan (docs/campaign.md).
+        "fourOnes.mismatched",
+        "pairing.pairs", "pairing.villagesPaired", "pairing.unpaired", "pairing.projectsLanded",
+        "pairing.byKind.excellentSecretary", "pairing.byKind.organ", "pairing.byKind.enterprise",
+        "memberTargets.onTrack", "memberTargets.behind",
+        "trainings.records", "trainings.days",
+        "secretaries.removed", "secretaries.replaced", "secretaries.trained", "secretaries.dispatched",
+        "secretaries.newTrained", "secretaries.newUntrained",
+        "accountability.payDeduction", "accountability.admonishmentTalk", "accountability.removal", "accountability.other",
+        "accountability.assessmentLinked",
+        "activityPlans.due", "activityPlans.onTime", "activityPlans.late", "activityPlans.missing", "activityPlans.pending",
     ];
 
     public static JsonObject Build(SummaryResult s)
@@ -44,10 +55,11 @@ public static class SummaryJson
         };
         foreach (var name in Always.Concat(f.Keys).Distinct())
         {
-            if (name is "support.fundsFen" or "evaluations.scoreSum") continue;
+            if (name is "support.fundsFen" or "evaluations.scoreSum" or "pairing.fundsLandedFen") continue;
             Put(root, name, Get(name));
         }
         Put(root, "support.fundsYuan", Get("support.fundsFen") / 100m);
+        Put(root, "pairing.fundsLandedYuan", Get("pairing.fundsLandedFen") / 100m);
         var count = Get("evaluations.count");
         Put(root, "evaluations.averageScore", count == 0 ? null : Math.Round((decimal)Get("evaluations.scoreSum") / count, 2));
 
@@ -56,6 +68,9 @@ public static class SummaryJson
         Put(root, "reports.completenessPercent", Percent(due - Get("reports.missing") - Get("reports.pending"), due));
         var submitted = Get("reports.onTime") + Get("reports.late");
         Put(root, "reports.timelinessPercent", Percent(Get("reports.onTime"), submitted));
+
+        var plansDue = Get("activityPlans.due");
+        Put(root, "activityPlans.completenessPercent", Percent(plansDue - Get("activityPlans.missing") - Get("activityPlans.pending"), plansDue));
 
         var townshipDue = Get("townshipReports.due");
         Put(root, "townshipReports.completenessPercent", Percent(townshipDue - Get("townshipReports.missing") - Get("townshipReports.pending"), townshipDue));

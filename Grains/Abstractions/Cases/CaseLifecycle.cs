@@ -31,6 +31,18 @@ public static class CaseLifecycle
         new("acceptance", Role.Reporter, UnitLevel.Township, [Open]),
         new("acceptanceDecision", Role.Reviewer, UnitLevel.Banner, [AcceptanceRequested]),
         new("relapse", Role.Reviewer, UnitLevel.Banner, [SignedOff]),
+        // The campaign's work around the plan (issue #12), while the case is in the ledger. Pairs are made
+        // and ended, targets set and secretaries acted on by the township (乡镇党委) or above; a village
+        // records its trainings, the support it received and its activity plans; accountability is a
+        // decision (reviewer) of a township or above. A pair can still be ended after sign-off.
+        new("pairing", Role.Reporter, UnitLevel.Township, [Open, AcceptanceRequested]),
+        new("pairingSupport", Role.Reporter, UnitLevel.Village, [Open, AcceptanceRequested]),
+        new("pairingEnd", Role.Reporter, UnitLevel.Township, [Open, AcceptanceRequested, SignedOff]),
+        new("memberTargets", Role.Reporter, UnitLevel.Township, [Open, AcceptanceRequested]),
+        new("training", Role.Reporter, UnitLevel.Village, [Open, AcceptanceRequested]),
+        new("secretaryAction", Role.Reporter, UnitLevel.Township, [Open, AcceptanceRequested]),
+        new("accountability", Role.Reviewer, UnitLevel.Township, [Open, AcceptanceRequested, SignedOff]),
+        new("activityPlan", Role.Reporter, UnitLevel.Village, [Open, AcceptanceRequested]),
         // Bringing in a case kept elsewhere: an admin of a banner or above, only for a case not yet under way here.
         new("import", Role.Admin, UnitLevel.Banner, [Normal, Screened, Rejected]),
     ];

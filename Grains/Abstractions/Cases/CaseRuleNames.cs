@@ -26,4 +26,8 @@ public static class CaseRuleNames
     public const string ProblemSteps = "problemSteps";
     /// <summary>An import's history goes after what the case already recorded: its day in the ledger is not before the last change.</summary>
     public const string ImportOrder = "importAfterHistory";
+    /// <summary>Support lands on, and an end closes, a pair the case has and that was in force that day; one pair per partner at a time.</summary>
+    public const string PairingInForce = "pairingInForce";
+    /// <summary>An activity plan is for this month or the next (seed 003: 下个月的活动计划), never for a month already past.</summary>
+    public const string ActivityPlanWindow = "activityPlanWindow";
 }

@@ -38,6 +38,17 @@ public sealed record CaseState
     [Id(17)] public int RelapseProblemFloor { get; init; }
     /// <summary>The content of the import that brought this case in, so the same file imported again changes nothing.</summary>
     [Id(18)] public string? ImportedHash { get; init; }
+    // The campaign's work around the plan (issue #12); records are never removed, only ended or corrected.
+    [Id(19)] public Pairing[] Pairings { get; init; } = [];
+    [Id(20)] public Training[] Trainings { get; init; } = [];
+    [Id(21)] public SecretaryAction[] SecretaryActions { get; init; } = [];
+    [Id(22)] public AccountabilityRecord[] Accountability { get; init; } = [];
+    /// <summary>Monthly activity plans, stored one part each like the reports (they accumulate month by month).</summary>
+    [Id(23)] public ActivityPlan[] ActivityPlans { get; init; } = [];
+    /// <summary>Targets a township set above the defaults, by year; a year not here has <see cref="Cases.MemberTargets.Default"/>.</summary>
+    [Id(24)] public MemberTargets[] MemberTargets { get; init; } = [];
+
+    public MemberTargets TargetsFor(int year) => MemberTargets.FirstOrDefault(t => t.Year == year) ?? Cases.MemberTargets.Default(year);
 }
 
 [GenerateSerializer, Immutable, Alias("Finding")]

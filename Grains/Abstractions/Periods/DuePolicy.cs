@@ -12,6 +12,14 @@ public sealed record DuePolicy
     /// <summary>The quarterly evaluation is due this many days after the quarter ends.</summary>
     [Id(1)] public int QuarterlyDueDaysAfter { get; init; } = 10;
     [Id(2)] public int UtcOffsetHours { get; init; } = 8;
+    /// <summary>The activity plan for month M is due on this day of the month before (seed 003: 每月25日前).</summary>
+    [Id(3)] public int ActivityPlanDueDay { get; init; } = 25;
+
+    public DateOnly ActivityPlanDueOn(Period month)
+    {
+        var before = month.Start.AddMonths(-1);
+        return new DateOnly(before.Year, before.Month, Math.Min(ActivityPlanDueDay, DateTime.DaysInMonth(before.Year, before.Month)));
+    }
 
     public DateOnly DueOn(Period p) => p.Kind switch
     {

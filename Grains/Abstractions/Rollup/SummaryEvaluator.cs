@@ -9,8 +9,14 @@ namespace Rectification.Rollup;
 /// </summary>
 public static class SummaryEvaluator
 {
-    private static readonly string[] BucketPrefixes = ["reports.onTime", "reports.late", "support.", "evaluations.", "townshipReports."];
-    private static readonly string[] EventCounters = ["cases.opened", "cases.signedOff", "cases.relapsed"];
+    private static readonly string[] BucketPrefixes = ["reports.onTime", "reports.late", "support.", "evaluations.", "townshipReports.",
+        "activityPlans.onTime", "activityPlans.late"];
+    /// <summary>Counted on the day they happened: cases opened, signed off, relapsed; support landed; trainings; 撤换育派; accountability.</summary>
+    private static readonly string[] EventCounters = ["cases.opened", "cases.signedOff", "cases.relapsed", "pairing.fundsLandedFen",
+        "pairing.projectsLanded", "secretaries.removed", "secretaries.replaced", "secretaries.trained", "secretaries.dispatched"];
+    private static readonly string[] EventPrefixes = ["trainings.", "accountability."];
+    /// <summary>Spans kept for the owed-and-received figures, not figures themselves.</summary>
+    private static readonly string[] SpanPrefixes = ["reportedActive.", "cases.owing", "activityPlans.owing", "activityPlans.planned."];
 
     /// <summary>A unit's summary: its organizations from the registry plus the figures read off its digest.</summary>
     public static SummaryResult Summarize(string unit, Period p, IReadOnlyDictionary<string, Dictionary<int, long>> counters,
@@ -32,14 +38,14 @@ public static class SummaryEvaluator
 
         foreach (var (name, days) in counters)
         {
-            if (name.StartsWith("reportedActive.", StringComparison.Ordinal) || name == "cases.owing") continue;
+            if (SpanPrefixes.Any(x => name.StartsWith(x, StringComparison.Ordinal))) continue;
             long value;
             if (BucketPrefixes.Any(b => name.StartsWith(b, StringComparison.Ordinal)))
             {
                 if (name.StartsWith("evaluations.", StringComparison.Ordinal) && p.Kind != PeriodKind.Quarter) continue;
                 value = Sum(days, start, p.End.DayNumber);
             }
-            else if (EventCounters.Contains(name))
+            else if (EventCounters.Contains(name) || EventPrefixes.Any(x => name.StartsWith(x, StringComparison.Ordinal)))
             {
                 value = Sum(days, start, end);
             }
@@ -65,7 +71,33 @@ public static class SummaryEvaluator
         Put(figures, "reports.due", due);
         Put(figures, "reports.missing", missing);
         Put(figures, "reports.pending", pending);
+        AddActivityPlans(figures, counters, p, today, policy);
         return figures;
+    }
+
+    /// <summary>
+    /// Activity plans (seed 003: 每月25日前…下个月的活动计划), counted in the month they are due: for each month D
+    /// of the period that has begun, the plans for the month after D are owed by every case in the ledger on
+    /// their due day (or today, before it); missing once the due day has passed, pending before.
+    /// </summary>
+    private static void AddActivityPlans(SortedDictionary<string, long> figures, IReadOnlyDictionary<string, Dictionary<int, long>> counters,
+        Period p, DateOnly today, DuePolicy policy)
+    {
+        long due = 0, missing = 0, pending = 0;
+        foreach (var month in p.Months.Where(m => m.Start <= today))
+        {
+            var planned = month.Next;
+            var dueOn = policy.ActivityPlanDueOn(planned);
+            var at = (dueOn < today ? dueOn : today).DayNumber;
+            var owed = Sum(counters.GetValueOrDefault("activityPlans.owing"), int.MinValue, at);
+            var received = Sum(counters.GetValueOrDefault($"activityPlans.planned.{planned}"), int.MinValue, at);
+            due += owed;
+            if (today > dueOn) missing += owed - received;
+            else pending += owed - received;
+        }
+        Put(figures, "activityPlans.due", due);
+        Put(figures, "activityPlans.missing", missing);
+        Put(figures, "activityPlans.pending", pending);
     }
 
     /// <summary>

@@ -145,8 +145,9 @@ public sealed partial class CaseProjection(NpgsqlDataSource db, Microsoft.Extens
         batch.BatchCommands.Add(Command("""
             INSERT INTO cases AS c (code, status, criteria, categories, problems_open, problems_resolved, problems_closed,
                                     problems_archived, four_ones, relapses, version, updated_at, opened_on, last_report_month,
-                                    last_report_on_time, open_deadlines, main_problems, measures, digest)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now(), $12, $13, $14, $15, $16, $17, $18)
+                                    last_report_on_time, open_deadlines, main_problems, measures, digest, leader, helping_department,
+                                    helping_department_type, work)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now(), $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
             ON CONFLICT (code) DO UPDATE SET
                 status = excluded.status, criteria = excluded.criteria, categories = excluded.categories,
                 problems_open = excluded.problems_open, problems_resolved = excluded.problems_resolved,
@@ -154,14 +155,21 @@ public sealed partial class CaseProjection(NpgsqlDataSource db, Microsoft.Extens
                 four_ones = excluded.four_ones, relapses = excluded.relapses, version = excluded.version,
                 updated_at = excluded.updated_at, opened_on = excluded.opened_on, last_report_month = excluded.last_report_month,
                 last_report_on_time = excluded.last_report_on_time, open_deadlines = excluded.open_deadlines,
-                main_problems = excluded.main_problems, measures = excluded.measures, digest = excluded.digest
+                main_problems = excluded.main_problems, measures = excluded.measures, digest = excluded.digest,
+                leader = excluded.leader, helping_department = excluded.helping_department,
+                helping_department_type = excluded.helping_department_type, work = excluded.work
             WHERE c.version < excluded.version
             """, s.Code, s.Status.ToWire(), s.Criteria, s.Categories, Count(ProblemStatus.Open), Count(ProblemStatus.Resolved),
             Count(ProblemStatus.Closed), Count(ProblemStatus.Archived), s.Assignment is not null, s.Relapses, s.Version,
             (object?)row.OpenedOn ?? new Null(NpgsqlDbType.Date), (object?)row.LastReportMonth ?? DBNull.Value,
             (object?)row.LastReportOnTime ?? new Null(NpgsqlDbType.Boolean),
             row.OpenDeadlines, (object?)row.MainProblems ?? DBNull.Value, (object?)row.Measures ?? DBNull.Value,
-            JsonSerializer.Serialize(item.Digest.Counters)));
+            JsonSerializer.Serialize(item.Digest.Counters), (object?)s.Assignment?.Leader ?? DBNull.Value,
+            (object?)s.Assignment?.HelpingDepartment.Name ?? DBNull.Value,
+            s.Assignment is { } a ? JsonNamingPolicy.CamelCase.ConvertName(a.HelpingDepartment.Type.ToString()) : DBNull.Value,
+            new Jsonb(JsonSerializer.Serialize(CaseWork.Of(s), WorkJson))));
+
+        if (CaseWork.Secretary(s) is { } secretary) AddSecretary(batch, s, secretary);
 
         foreach (var r in item.Reports)
         {
@@ -188,6 +196,45 @@ public sealed partial class CaseProjection(NpgsqlDataSource db, Microsoft.Extens
     }
 
     private static readonly JsonSerializerOptions ChangesJson = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions WorkJson = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>The registry's write lock (Api UnitProfileStore): a profile edit and this update never both take one version.</summary>
+    private const long RegistryLock = 0x554E_4954_5752;
+
+    /// <summary>
+    /// The organization's profile follows its secretary actions (撤换育派): the new secretary, or vacant
+    /// from a removal's day. Applied once per number of actions the case holds (a replayed or late row
+    /// changes nothing), and only a real change bumps the profile's version with its history row.
+    /// </summary>
+    private static void AddSecretary(NpgsqlBatch batch, CaseState s, (string? Name, string? Contact, DateOnly? VacantSince) secretary)
+    {
+        batch.BatchCommands.Add(Command($"SELECT pg_advisory_xact_lock({RegistryLock})"));
+        batch.BatchCommands.Add(Command("""
+            WITH old AS (SELECT code, version, secretary_name, secretary_contact, secretary_vacant_since FROM units
+                          WHERE code = $1 AND secretary_from_case < $2 FOR UPDATE),
+                 changed AS (SELECT * FROM old WHERE secretary_name IS DISTINCT FROM $3 OR secretary_contact IS DISTINCT FROM $4
+                                                  OR secretary_vacant_since IS DISTINCT FROM $5),
+                 u AS (UPDATE units SET secretary_from_case = $2, secretary_name = $3, secretary_contact = $4, secretary_vacant_since = $5,
+                              version = units.version + (SELECT count(*)::int FROM changed),
+                              updated_by = CASE WHEN EXISTS (SELECT 1 FROM changed) THEN $6 ELSE units.updated_by END,
+                              updated_at = CASE WHEN EXISTS (SELECT 1 FROM changed) THEN now() ELSE units.updated_at END
+                         FROM old WHERE units.code = old.code RETURNING 1),
+                 h AS (INSERT INTO unit_history (code, version, actor, source, changes)
+                       SELECT c.code, c.version + 1, $6, $7,
+                              (SELECT jsonb_agg(jsonb_build_object('field', f, 'from', a, 'to', b))
+                                 FROM (VALUES ('secretaryName', c.secretary_name::text, $3::text),
+                                              ('secretaryContact', c.secretary_contact::text, $4::text),
+                                              ('secretaryVacantSince', c.secretary_vacant_since::text, $5::date::text)) v(f, a, b)
+                                WHERE a IS DISTINCT FROM b)
+                         FROM changed c RETURNING 1)
+            UPDATE registry_version SET version = version + 1 WHERE EXISTS (SELECT 1 FROM changed)
+            """, s.Code, s.SecretaryActions.Length, (object?)secretary.Name ?? DBNull.Value, (object?)secretary.Contact ?? DBNull.Value,
+            (object?)secretary.VacantSince ?? new Null(NpgsqlDbType.Date), s.SecretaryActions[^1].By,
+            $"case {s.Code} secretary action {s.SecretaryActions[^1].Id}"));
+    }
 
     /// <summary>Marks a JSON text for a jsonb column.</summary>
     private sealed record Jsonb(string? Text);
@@ -208,6 +255,7 @@ public sealed partial class CaseProjection(NpgsqlDataSource db, Microsoft.Extens
                 Jsonb j => new NpgsqlParameter { Value = (object?)j.Text ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb },
                 DBNull => new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
                 Null n => new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = n.Type },
+                DateOnly d => new NpgsqlParameter { Value = d, NpgsqlDbType = NpgsqlDbType.Date },
                 _ => new NpgsqlParameter { Value = v },
             });
         }

@@ -20,11 +20,12 @@ public static class DigestBuilder
         var status = CaseStatus.Normal;
         string[] criteria = [], categories = [];
         var assigned = false;
+        DepartmentType? department = null;
         var activeChanges = new List<(int Day, long Delta)>();
         foreach (var e in s.History)
         {
             var day = Day(e.At);
-            var (statusBefore, criteriaBefore, categoriesBefore, assignedBefore) = (status, criteria, categories, assigned);
+            var (statusBefore, criteriaBefore, categoriesBefore, assignedBefore, departmentBefore) = (status, criteria, categories, assigned, department);
             if (e.To != status)
             {
                 if (status != CaseStatus.Normal) c.Add($"cases.byStatus.{status.ToWire()}", day, -1);
@@ -36,13 +37,15 @@ public static class DigestBuilder
             categories = e.Categories ?? categories;
             // An import that brought the four ones records the assignment among its changed fields.
             assigned |= e.Command == "assignment" || (e.Command == "import" && e.Changes?.Any(ch => ch.Field.StartsWith("assignment", StringComparison.Ordinal)) == true);
+            department = DepartmentAfter(e, department);
             // Most entries (reports, evaluations, plan edits) change none of these: taking the
             // contribution away and adding it back would sum to nothing, at the cost of building its
             // keys twice per entry, which made an old case's digest several times dearer than a new one's.
-            if (status != statusBefore || !ReferenceEquals(criteria, criteriaBefore) || !ReferenceEquals(categories, categoriesBefore) || assigned != assignedBefore)
+            if (status != statusBefore || !ReferenceEquals(criteria, criteriaBefore) || !ReferenceEquals(categories, categoriesBefore)
+                || assigned != assignedBefore || department != departmentBefore)
             {
-                foreach (var k in Contribution(statusBefore, criteriaBefore, categoriesBefore, assignedBefore)) c.Add(k, day, -1);
-                foreach (var k in Contribution(status, criteria, categories, assigned)) c.Add(k, day, +1);
+                foreach (var k in Contribution(statusBefore, criteriaBefore, categoriesBefore, assignedBefore, departmentBefore)) c.Add(k, day, -1);
+                foreach (var k in Contribution(status, criteria, categories, assigned, department)) c.Add(k, day, +1);
             }
 
             if (e.Command is "approval" or "import" && e.To == CaseStatus.Open) c.Add("cases.opened", day, 1);
@@ -57,7 +60,8 @@ public static class DigestBuilder
         // Monthly reports are owed while the case is in the ledger, from the first month it could report in
         // (LedgerSpans.Owing). "Missing" must sum exactly at every level, so each report keeps a copy of
         // the case's owing spans under the month it reported for.
-        var owing = LedgerSpans.Owing(LedgerSpans.Of(s.History, policy), policy);
+        var inLedger = LedgerSpans.Of(s.History, policy);
+        var owing = LedgerSpans.Owing(inLedger, policy);
         AddSpans(c, "cases.owing", owing);
         foreach (var r in s.Reports)
         {
@@ -75,6 +79,7 @@ public static class DigestBuilder
             c.Add("evaluations.count", ev.Quarter.Start.DayNumber, 1);
             c.Add("evaluations.scoreSum", ev.Quarter.Start.DayNumber, ev.Score);
         }
+        CampaignDigest.Add(c, s, inLedger, policy);
         return c.Take(s.Version);
     }
 
@@ -87,14 +92,42 @@ public static class DigestBuilder
         }
     }
 
-    /// <summary>The level counters an active case adds to: its criteria, categories and four-ones coverage.</summary>
-    private static IEnumerable<string> Contribution(CaseStatus status, string[] criteria, string[] categories, bool assigned)
+    /// <summary>
+    /// The level counters an active case adds to: its criteria, categories, four-ones coverage, and
+    /// whether its helping department's type fits its lagging categories (<see cref="DepartmentMatch"/>).
+    /// </summary>
+    private static IEnumerable<string> Contribution(CaseStatus status, string[] criteria, string[] categories, bool assigned, DepartmentType? department)
     {
         if (!status.IsActive()) yield break;
         foreach (var k in criteria) yield return $"byCriterion.{k}";
         foreach (var k in categories) yield return $"byLaggingCategory.{k}";
         yield return assigned ? "fourOnes.covered" : "fourOnes.missing";
+        if (assigned && department is { } type && !DepartmentMatch.Fits(type, categories)) yield return "fourOnes.mismatched";
     }
+
+    /// <summary>
+    /// The helping department's type after an entry, read off the entry's changes (kept whole for the
+    /// four ones even in a slim history): the whole assignment when it was first set, or just its type.
+    /// </summary>
+    private static DepartmentType? DepartmentAfter(HistoryEntry e, DepartmentType? before)
+    {
+        if (e.Changes is null || e.Command is not ("assignment" or "import")) return before;
+        foreach (var ch in e.Changes)
+        {
+            if (ch.To is null) continue;
+            if (ch.Field == "assignment.helpingDepartment.type") return ParseType(System.Text.Json.JsonSerializer.Deserialize<string>(ch.To));
+            if (ch.Field is "assignment" or "assignment.helpingDepartment")
+            {
+                var node = System.Text.Json.Nodes.JsonNode.Parse(ch.To);
+                var type = ch.Field == "assignment" ? node?["helpingDepartment"]?["type"] : node?["type"];
+                if (type is not null) return ParseType(type.GetValue<string>());
+            }
+        }
+        return before;
+    }
+
+    private static DepartmentType? ParseType(string? wire) =>
+        Enum.TryParse<DepartmentType>(wire, ignoreCase: true, out var t) ? t : null;
 
     private static void AddProblem(Counters c, ProblemItem p, DateTimeOffset plannedAt, Func<DateTimeOffset, int> day)
     {

@@ -11,7 +11,7 @@ namespace Rectification.Storage;
 /// <summary>
 /// The village grains' storage (deploy/sql/012). A case's current facts are one row of
 /// <c>case_states</c>; what accumulates over its life (history entries, monthly reports, quarterly
-/// evaluations) is one row each in <c>case_parts</c>, and a write carries only the parts that are new
+/// evaluations, activity plans) is one row each in <c>case_parts</c>, and a write carries only the parts that are new
 /// or changed since the last write, in the same statement as the state row. That statement is
 /// committed together with other grains' writes (<see cref="GroupCommit"/>), and the grain hears back
 /// only after the commit. A write is refused (<see cref="InconsistentStateException"/>) when the stored
@@ -89,11 +89,12 @@ public sealed class CaseStateStorage(GroupCommit commits, NpgsqlDataSource db) :
         foreach (var h in state.History) Add(h, CaseParts.HistoryKey(h.Version));
         foreach (var r in state.Reports) Add(r, CaseParts.ReportKey(r.Month));
         foreach (var e in state.Evaluations) Add(e, CaseParts.EvaluationKey(e.Quarter));
+        foreach (var a in state.ActivityPlans) Add(a, CaseParts.ActivityPlanKey(a.Month));
 
         var command = new NpgsqlBatchCommand(expected is null ? Insert : Update);
         command.Parameters.Add(new NpgsqlParameter { Value = code, NpgsqlDbType = NpgsqlDbType.Varchar });
         command.Parameters.Add(new NpgsqlParameter { Value = state.Version, NpgsqlDbType = NpgsqlDbType.Integer });
-        command.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(state with { History = [], Reports = [], Evaluations = [] }, Json), NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(state with { History = [], Reports = [], Evaluations = [], ActivityPlans = [] }, Json), NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(TextArray(state.Reports.Select(r => CaseParts.ReportKey(r.Month))));
         command.Parameters.Add(TextArray(state.Evaluations.Select(e => CaseParts.EvaluationKey(e.Quarter))));
         command.Parameters.Add(TextArray(keys));
@@ -115,7 +116,7 @@ public sealed class CaseStateStorage(GroupCommit commits, NpgsqlDataSource db) :
         throw new NotSupportedException("A case is never deleted.");
 
     private static HashSet<object> Parts(CaseState s) =>
-        new(s.History.Cast<object>().Concat(s.Reports).Concat(s.Evaluations), ReferenceEqualityComparer.Instance);
+        new(s.History.Cast<object>().Concat(s.Reports).Concat(s.Evaluations).Concat(s.ActivityPlans), ReferenceEqualityComparer.Instance);
 
     private static NpgsqlParameter TextArray(IEnumerable<string> values) =>
         new() { Value = values as string[] ?? values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
@@ -129,15 +130,20 @@ public sealed class CaseStateStorage(GroupCommit commits, NpgsqlDataSource db) :
 
     /// <summary>
     /// What an active case keeps of a past entry: who, when, which command, the statuses, criteria and
-    /// categories, and its idempotency key; the detail, note and before/after values are dropped (an
-    /// import keeps the names of the fields it set, which the digest reads for the four ones).
+    /// categories, and its idempotency key; the detail, note and before/after values are dropped. The
+    /// four ones' changes stay whole (they are rare, and the digest reads the helping department's type
+    /// off them); an import keeps the names of the other fields it set.
     /// </summary>
     public static HistoryEntry Slim(HistoryEntry e) => e with
     {
         Detail = "",
         Note = null,
-        Changes = e.Command == "import" && e.Changes is { } changes ? [.. changes.Select(c => new FieldChange(c.Field, null, null))] : null,
+        Changes = e.Changes is { } changes && e.Command is "import" or "assignment"
+            ? [.. changes.Where(c => e.Command == "import" || IsAssignment(c)).Select(c => IsAssignment(c) ? c : new FieldChange(c.Field, null, null))]
+            : null,
     };
+
+    private static bool IsAssignment(FieldChange c) => c.Field.StartsWith("assignment", StringComparison.Ordinal);
 
     private static async Task<Dictionary<string, CaseState>> LoadWhereAsync(NpgsqlDataSource db, string where, string? code, bool slim)
     {
@@ -180,6 +186,9 @@ public sealed class CaseStateStorage(GroupCommit commits, NpgsqlDataSource db) :
                 History = [.. history],
                 Reports = [.. reports.Select(k => JsonSerializer.Deserialize<MonthlyReport>(mine[k], Json)!)],
                 Evaluations = [.. evaluations.Select(k => JsonSerializer.Deserialize<QuarterlyEvaluation>(mine[k], Json)!)],
+                // Plans are keyed by month and never removed, so every 'a:' part is one (in month order).
+                ActivityPlans = [.. mine.Where(p => p.Key.StartsWith("a:", StringComparison.Ordinal)).OrderBy(p => p.Key, StringComparer.Ordinal)
+                    .Select(p => JsonSerializer.Deserialize<ActivityPlan>(p.Value, Json)!)],
             };
         }
         return result;

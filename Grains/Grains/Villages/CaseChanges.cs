@@ -31,6 +31,12 @@ public static class CaseChanges
         Keyed(changes, "reports", before.Reports, after.Reports, r => r.Month.ToString());
         Keyed(changes, "evaluations", before.Evaluations, after.Evaluations, e => e.Quarter.ToString());
         Compare(changes, "acceptance", before.Acceptance, after.Acceptance);
+        Keyed(changes, "pairings", before.Pairings, after.Pairings, p => p.Id);
+        Keyed(changes, "memberTargets", before.MemberTargets, after.MemberTargets, t => t.Year.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Keyed(changes, "trainings", before.Trainings, after.Trainings, t => t.Id);
+        Keyed(changes, "secretaryActions", before.SecretaryActions, after.SecretaryActions, a => a.Id);
+        Keyed(changes, "accountability", before.Accountability, after.Accountability, a => a.Id);
+        Keyed(changes, "activityPlans", before.ActivityPlans, after.ActivityPlans, p => p.Month.ToString());
         // Findings only grow: each new one is a change from nothing.
         for (var i = before.Findings.Length; i < after.Findings.Length; i++)
         {

@@ -48,6 +48,9 @@ internal static class CaseTransitions
 
         ImportCase i => ApplyImport(s, i, actor, now, policy),
 
+        AddPairing or LandSupport or EndPairing or SetMemberTargets or RecordTraining or RecordSecretaryAction
+            or RecordAccountability or SubmitActivityPlan => CampaignTransitions.Apply(s, command, actor, now, policy),
+
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name),
     };
 
@@ -261,7 +264,7 @@ internal static class CaseTransitions
             criteria: i.Criteria, categories: i.Categories, note: i.Source);
     }
 
-    private static Accepted Accept(CaseState before, CaseCommand command, Actor actor, DateTimeOffset now, CaseState after,
+    internal static Accepted Accept(CaseState before, CaseCommand command, Actor actor, DateTimeOffset now, CaseState after,
         CaseStatus to, string detail, string[]? criteria = null, string[]? categories = null, string? note = null)
     {
         var changes = CaseChanges.Between(before, after);

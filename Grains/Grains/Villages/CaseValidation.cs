@@ -67,6 +67,9 @@ public static partial class CaseValidation
             case ImportCase i:
                 CheckImport(e, i, policy.LocalDate(now));
                 break;
+            default:
+                CampaignValidation.Check(command, policy.LocalDate(now), e.Add, e.Required, e.MaxLength);
+                break;
         }
         return e.Result;
     }
@@ -148,6 +151,17 @@ public static partial class CaseValidation
         Count(e, "reserveCadres", f.ReserveCadres);
         if (f.Narrative is { Length: > 4 * MaxText }) e.Add("narrative", $"At most {4 * MaxText} characters.");
         else if (!TextRules.IsClean(f.Narrative)) e.Add("narrative", TextRules.Message);
+    }
+
+    internal static void Count(Action<string, string> add, string field, int value, int max = MaxCount)
+    {
+        if (value < 0 || value > max) add(field, $"Between 0 and {max}.");
+    }
+
+    internal static void Funds(Action<string, string> add, string field, decimal yuan)
+    {
+        if (yuan < 0 || yuan > MaxFundsYuan) add(field, $"Between 0 and {MaxFundsYuan:0} yuan.");
+        else if (decimal.Round(yuan, 2) != yuan) add(field, "At most two decimals (fen).");
     }
 
     private static void Count(Errors e, string field, int value, int max = MaxCount)

@@ -24,6 +24,7 @@ public sealed class AccessMatrixTests(ApiFixture fx, ITestOutputHelper output)
         ["GET /api/v1/units/{code}/children"] = (AccessAction.Read, "route"),
         ["GET /api/v1/units/{code}/history"] = (AccessAction.Read, "route"),
         ["GET /api/v1/units/{code}/cases"] = (AccessAction.Read, "route"),
+        ["GET /api/v1/units/{code}/workload"] = (AccessAction.Read, "route"),
         ["GET /api/v1/units/{code}/summary"] = (AccessAction.Read, "route"),
         ["GET /api/v1/units/{code}/summary/children"] = (AccessAction.Read, "route"),
         ["GET /api/v1/units/{code}/summary/series"] = (AccessAction.Read, "route"),
@@ -48,6 +49,14 @@ public sealed class AccessMatrixTests(ApiFixture fx, ITestOutputHelper output)
         ["POST /api/v1/cases/{code}/acceptance"] = (AccessAction.Write, "village"),
         ["POST /api/v1/cases/{code}/acceptance/decision"] = (AccessAction.Decide, "village"),
         ["POST /api/v1/cases/{code}/relapse"] = (AccessAction.Decide, "village"),
+        ["POST /api/v1/cases/{code}/pairings"] = (AccessAction.Write, "village"),
+        ["POST /api/v1/cases/{code}/pairings/{id}/support"] = (AccessAction.Write, "village"),
+        ["POST /api/v1/cases/{code}/pairings/{id}/end"] = (AccessAction.Write, "village"),
+        ["PUT /api/v1/cases/{code}/member-targets/{year}"] = (AccessAction.Write, "village"),
+        ["POST /api/v1/cases/{code}/trainings"] = (AccessAction.Write, "village"),
+        ["POST /api/v1/cases/{code}/secretary-actions"] = (AccessAction.Write, "village"),
+        ["POST /api/v1/cases/{code}/accountability"] = (AccessAction.Decide, "village"),
+        ["POST /api/v1/cases/{code}/activity-plans/{month}"] = (AccessAction.Write, "village"),
         ["GET /api/v1/criteria"] = (AccessAction.Read, "caller"),
         ["GET /api/v1/criteria/{code}"] = (AccessAction.Read, "caller"),
         ["GET /api/v1/criteria/{code}/history"] = (AccessAction.Read, "caller"),
@@ -134,7 +143,7 @@ public sealed class AccessMatrixTests(ApiFixture fx, ITestOutputHelper output)
     {
         var url = path.Replace("{code}", path.StartsWith("/api/v1/criteria") ? "C1" : path.StartsWith("/api/v1/organization-categories") ? "rural" : target)
             .Replace("{halfMonth}", "2026-11-H1").Replace("{month}", "2026-11").Replace("{quarter}", "2026-Q4")
-            .Replace("{id}", "P1").Replace("{action}", "resolve");
+            .Replace("{id}", "P1").Replace("{year}", "2026").Replace("{action}", "resolve");
         var request = new HttpRequestMessage(new HttpMethod(method), url);
         if (path.EndsWith("/import"))
         {

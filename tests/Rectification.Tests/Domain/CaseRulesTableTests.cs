@@ -30,6 +30,14 @@ public sealed class CaseRulesTableTests
         (new DecideAcceptance(true, 90, null), ProblemStatus.Open),
         (new Relapse(["C3"], "again"), ProblemStatus.Open),
         (new ImportCase(CaseStatus.Open, ["C1"], ["L1"], new DateOnly(2026, 10, 1), [], null, "cases.xlsx row 2"), ProblemStatus.Open),
+        (new AddPairing(PairingKind.Enterprise, "伊利集团", null, new DateOnly(2026, 11, 1), null), ProblemStatus.Open),
+        (new LandSupport("J1", new DateOnly(2026, 11, 20), 50000m, 1, null), ProblemStatus.Open),
+        (new EndPairing("J1", new DateOnly(2026, 12, 1), "task done"), ProblemStatus.Open),
+        (new SetMemberTargets(new MemberTargets(2026, 2, 3, 4)), ProblemStatus.Open),
+        (new RecordTraining("张三", TraineeRole.Secretary, "党务知识", new DateOnly(2026, 11, 10), 3, "县委组织部"), ProblemStatus.Open),
+        (new RecordSecretaryAction(SecretaryActionKind.Replace, new DateOnly(2026, 11, 5), "李四", "王五", "13900000000", null, null), ProblemStatus.Open),
+        (new RecordAccountability("赵六", "村党支部书记", AccountabilityMeasure.AdmonishmentTalk, new DateOnly(2026, 11, 15), "组织生活不正常", null), ProblemStatus.Open),
+        (new SubmitActivityPlan(Period.Parse("2027-01"), [new PlannedActivity(new DateOnly(2027, 1, 10), "主题党日", null)]), ProblemStatus.Open),
     ];
 
     public static TheoryData<CaseStatus, int, Role> Combinations()
@@ -61,6 +69,7 @@ public sealed class CaseRulesTableTests
             Version = 5,
             Problems = [new ProblemItem("P1", "d", "C1", ["m"], "t", new DateOnly(2026, 12, 1), "r", problemStatus)],
             Acceptance = new Acceptance(Now.AddDays(-1), "t", null),
+            Pairings = [new Pairing("J1", PairingKind.Organ, "县民政局", null, new DateOnly(2026, 9, 1), null, [])],
             History = [new HistoryEntry(5, new DateTimeOffset(2026, 9, 1, 2, 0, 0, TimeSpan.Zero), "a", Role.Approver, "approval", CaseStatus.Reviewed, CaseStatus.Open, "approved")],
         };
         var actor = new Actor("someone", role, rule.LowestLevel);

@@ -1,0 +1,50 @@
+using Rectification.Villages;
+using Span = Rectification.Villages.LedgerSpans.Span;
+
+namespace Rectification.Rollup;
+
+/// <summary>
+/// Set operations on spans of days (first day included, last excluded, open-ended allowed), for level
+/// counters that hold while two facts hold together: a case in the ledger and paired, a secretary in
+/// post and not yet trained. Membership is constant between consecutive span ends, so checking each end is enough.
+/// </summary>
+public static class DaySpans
+{
+    public static List<Span> Intersect(IReadOnlyList<Span> a, IReadOnlyList<Span> b) => Combine(a, b, (x, y) => x && y);
+
+    public static List<Span> Minus(IReadOnlyList<Span> a, IReadOnlyList<Span> b) => Combine(a, b, (x, y) => x && !y);
+
+    public static List<Span> Union(IReadOnlyList<Span> a) => Combine(a, [], (x, _) => x);
+
+    public static bool Contains(IReadOnlyList<Span> spans, DateOnly day) =>
+        spans.Any(s => s.From <= day && (s.Until is null || day < s.Until.Value));
+
+    /// <summary>+1 over every span: a level counter that holds on exactly those days.</summary>
+    public static void Add(Counters c, string counter, IEnumerable<Span> spans)
+    {
+        foreach (var s in spans)
+        {
+            c.Add(counter, s.From.DayNumber, 1);
+            if (s.Until is { } until) c.Add(counter, until.DayNumber, -1);
+        }
+    }
+
+    private static List<Span> Combine(IReadOnlyList<Span> a, IReadOnlyList<Span> b, Func<bool, bool, bool> op)
+    {
+        var points = a.Concat(b).SelectMany(s => s.Until is { } u ? new[] { s.From, u } : [s.From]).Distinct().Order().ToList();
+        var result = new List<Span>();
+        DateOnly? start = null;
+        foreach (var p in points)
+        {
+            var inside = op(Contains(a, p), Contains(b, p));
+            if (inside && start is null) start = p;
+            else if (!inside && start is { } from)
+            {
+                result.Add(new Span(from, p));
+                start = null;
+            }
+        }
+        if (start is { } open) result.Add(new Span(open, null));
+        return result;
+    }
+}
