@@ -1,3 +1,4 @@
+using Rectification.Api.Campaign;
 using Rectification.Api.Auth;
 using Rectification.Api.Cases;
 using Rectification.Api.Criteria;
@@ -49,6 +50,8 @@ v1.MapForms();
 v1.MapImports();
 v1.MapCases();
 v1.MapCampaign();
+v1.MapSuggestions();
+v1.MapNotices();
 v1.MapCriteria();
 v1.MapProgress();
 v1.MapSummaries();

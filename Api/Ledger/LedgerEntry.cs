@@ -22,7 +22,8 @@ public sealed record LedgerEntry(
 /// <summary>The read model's summary of a case's work (pairs, support landed, trainings, 撤换育派, accountability, activity plans).</summary>
 public sealed record CaseWorkRow(
     PairRow[] Pairings, int PairsInForce, decimal FundsLandedYuan, int ProjectsLanded, int Trainings, int TrainingDays,
-    int SecretaryActions, string? LastSecretaryAction, int Accountability, string? LastActivityPlan, bool? FourOnesFits);
+    int SecretaryActions, string? LastSecretaryAction, int Accountability, string? LastActivityPlan, bool? FourOnesFits,
+    string[]? ActivityPlanMonths, int[]? ClassThreeYears);
 
 public sealed record PairRow(string Id, string Kind, string Partner, string? PartnerUnit, DateOnly Since, DateOnly? EndedOn);
 

@@ -23,7 +23,8 @@ public enum CaseStatus
 
 public enum ProblemStatus { Open, Resolved, Closed, Archived }
 
-public enum FindingSource { SelfCheck, PublicEvaluation, FieldInvestigation, Inspection }
+/// <summary>Where a finding came from; <c>ScreeningSuggestion</c> is a suggestion of the campaign sweep a township accepted (docs/campaign.md).</summary>
+public enum FindingSource { SelfCheck, PublicEvaluation, FieldInvestigation, Inspection, ScreeningSuggestion }
 
 public enum DepartmentType { PartyMass, Economic, PoliticalLegal }
 

@@ -28,6 +28,8 @@ public static class SiloConfiguration
         silo.Services.AddSingleton<CaseProjection>();
         silo.Services.AddHostedService(sp => sp.GetRequiredService<CaseProjection>());
         silo.Services.AddHostedService<LostSiloReconciler>();
+        silo.Services.AddHostedService<Campaign.SweepStarter>();
+        silo.Services.AddHostedService<Campaign.NoticeDelivery>();
         silo.Services.TryAddSingleton<ReportingClock>();
         silo.Services.AddOptions<DuePolicy>().BindConfiguration("Reporting");
         silo.Services.AddOptions<RollupOptions>().BindConfiguration("Rollup");

@@ -6,12 +6,14 @@ namespace Rectification.ReadModel;
 /// What the ledger and its export show of a case's work around its plan (issue #12), kept as one JSON
 /// column of the read model: pairs (the workload of excellent secretaries reads them), support landed,
 /// trainings, secretary actions, accountability, the latest activity plan, and whether the helping
-/// department fits the case's lagging categories. Figures that depend on the day asked (member targets,
+/// department fits the case's lagging categories; the months of its activity plans and the years it was
+/// rated class three (for the campaign sweep). Figures that depend on the day asked (member targets,
 /// plans missing) are read off the case's digest instead.
 /// </summary>
 public sealed record CaseWork(
     PairRow[] Pairings, int PairsInForce, decimal FundsLandedYuan, int ProjectsLanded, int Trainings, int TrainingDays,
-    int SecretaryActions, string? LastSecretaryAction, int Accountability, string? LastActivityPlan, bool? FourOnesFits)
+    int SecretaryActions, string? LastSecretaryAction, int Accountability, string? LastActivityPlan, bool? FourOnesFits,
+    string[] ActivityPlanMonths, int[] ClassThreeYears)
 {
     public static CaseWork Of(CaseState s)
     {
@@ -23,7 +25,10 @@ public sealed record CaseWork(
             s.Trainings.Length, s.Trainings.Sum(t => t.Days), s.SecretaryActions.Length,
             last is null ? null : $"{Wire(last.Kind)} {last.On:yyyy-MM-dd}", s.Accountability.Length,
             s.ActivityPlans.Select(p => p.Month).OrderBy(m => m.Start).LastOrDefault() is { Year: > 0 } m ? m.ToString() : null,
-            s.Assignment is { HelpingDepartment.Type: var type } ? DepartmentMatch.Fits(type, s.Categories) : null);
+            s.Assignment is { HelpingDepartment.Type: var type } ? DepartmentMatch.Fits(type, s.Categories) : null,
+            [.. s.ActivityPlans.Select(p => p.Month.ToString()).Order(StringComparer.Ordinal)],
+            // A year's assessment is its latest quarterly evaluation (the screening suggestions read it: Baoji's 考核三类村).
+            [.. s.Evaluations.GroupBy(e => e.Quarter.Year).Where(g => g.MaxBy(e => e.Quarter.Number)!.Class == 3).Select(g => g.Key).Order()]);
     }
 
     /// <summary>

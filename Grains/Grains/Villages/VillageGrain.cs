@@ -30,8 +30,10 @@ public sealed partial class VillageGrain(
     // The last version this activation queued for the read model, and when. A township that asks for a
     // repair right after the activation already queued one (it sees the row missing too) must not
     // queue the whole case twice; a queued item older than this is taken as lost and queued again.
+    // The same 10 s after which a township calls a lagging row lost (AreaGrain's stored-version query):
+    // longer, and a row dropped after the activation would wait for the window as well as the township.
     private (int Version, long At) _queued;
-    private static readonly TimeSpan QueuedIsInFlight = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan QueuedIsInFlight = TimeSpan.FromSeconds(10);
 
     private async Task RepairReadModelAsync(CancellationToken ct)
     {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.IdentityModel.Tokens;
 using Rectification.Api.Auth;
@@ -13,7 +14,7 @@ namespace Rectification.Tests.Infrastructure;
 /// The real topology in one process: a silo on loopback ports with ADO.NET membership, storage and
 /// reminders on a fresh PostgreSQL database, and the real ASP.NET Core API joining it as a client.
 /// </summary>
-public sealed class ApiFixture : IAsyncLifetime
+public class ApiFixture : IAsyncLifetime
 {
     private readonly byte[] _key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(48);
     private IHost _silo = null!;
@@ -30,10 +31,14 @@ public sealed class ApiFixture : IAsyncLifetime
     /// <summary>Where the fixture's database comes from: the suite's cluster unless a test brings its own.</summary>
     public Func<Task<TestDatabase>> CreateDatabase { get; init; } = TestDatabase.CreateAsync;
 
-    public async Task InitializeAsync()
+    /// <summary>Settings of the silo (a webhook to deliver notices to, say); none by default.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> SiloSettings { get; } = new Dictionary<string, string?>();
+
+    public virtual async Task InitializeAsync()
     {
         Db = await CreateDatabase();
         var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(SiloSettings);
         builder.UseOrleans(silo => silo
             .UseRectificationClustering(Db.DataSource, IPAddress.Loopback, FreePort.Next(), FreePort.Next())
             .AddRectification(Db.DataSource));
@@ -66,7 +71,7 @@ public sealed class ApiFixture : IAsyncLifetime
     public string Token(string unit, Role role, string? sub = null) =>
         TokenIssuer.Issue(new SymmetricSecurityKey(_key), sub ?? $"{role.ToWire()}-{unit}", unit, role);
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Factory.DisposeAsync();
         await _silo.StopAsync();
