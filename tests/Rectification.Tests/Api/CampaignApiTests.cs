@@ -131,6 +131,31 @@ public sealed class CampaignApiTests(ApiFixture fx) : IAsyncLifetime
             }, wrong => wrong == "", what: $"{unit}'s {Period} summary to match the census");
         }
 
+        // Every new figure, at every level and for the month and the quarter, opens as exactly the cases behind it.
+        string[] figures =
+        [
+            "pairing.pairs", "pairing.villagesPaired", "pairing.unpaired", "pairing.byKind.excellentSecretary", "pairing.byKind.enterprise",
+            "pairing.byKind.organ", "memberTargets.onTrack", "memberTargets.behind", "trainings.records", "secretaries.removed",
+            "secretaries.replaced", "secretaries.dispatched", "secretaries.newTrained", "secretaries.newUntrained", "accountability.payDeduction",
+            "accountability.assessmentLinked", "fourOnes.mismatched", "activityPlans.due", "activityPlans.onTime", "activityPlans.late",
+            "activityPlans.missing", "activityPlans.pending",
+        ];
+        foreach (var unit in new[] { s.Township, s.Banner, Region })
+        {
+            foreach (var period in new[] { Period, "2026-Q4" })
+            {
+                var summary = (await viewer.Get($"/api/v1/units/{unit}/summary?period={period}")).Body!;
+                foreach (var figure in figures)
+                {
+                    var (status, list, _) = await viewer.Get($"/api/v1/units/{unit}/cases?figure={figure}&period={period}&limit=500");
+                    Assert.True(status == HttpStatusCode.OK, $"{figure}: {list}");
+                    Assert.True(Flat(summary, figure) == (long)list!["figure"]!["value"]!, $"{unit} {period} {figure}: summary {Flat(summary, figure)}, list {list["figure"]!["value"]}");
+                    Assert.Equal((long)list["figure"]!["value"]!, list["items"]!.AsArray().Sum(i => (long)i!["figureValue"]!));
+                    if ((bool)list["figure"]!["countsCases"]!) Assert.Equal(Flat(summary, figure), (long)list["total"]!);
+                }
+            }
+        }
+
         async Task<string[]> Drill(string query)
         {
             var (status, body, _) = await viewer.Get($"/api/v1/units/{s.Township}/cases?{query}&period={Period}&limit=500");
