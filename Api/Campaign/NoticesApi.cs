@@ -35,7 +35,12 @@ public static class NoticesApi
             .WithSummary("Open (unread) notices in the subtree, by the recipient's level and by kind.");
         group.MapPost("/{id}/read", MarkRead).RequireAccess(AccessAction.Write).WithSummary("Marks one of the unit's notices read.");
         group.MapPost("/read", MarkAllRead).RequireAccess(AccessAction.Write).WithSummary("Marks every open notice of the unit read.");
+        v1.MapPost("/campaign/sweep", Sweep).WithTags("Campaign work").RequireAccess(AccessAction.Administer, AccessTarget.Root)
+            .WithSummary("Runs the campaign sweep now (suggestions and notices) instead of waiting for its reminder; an admin of the root unit.");
     }
+
+    private static async Task<IResult> Sweep(IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<Rectification.Campaign.ICampaignSweepGrain>("region").SweepAsync());
 
     private static async Task<IResult> List(string code, string? status, string? scope, string? kind, int? limit, string? cursor,
         UnitRegistry registry, NpgsqlDataSource db)

@@ -124,7 +124,9 @@ public sealed class UnitImport(NpgsqlDataSource db, UnitRegistry registry, Organ
             row["category"] ?? stored?.Category, row["form"] ?? stored?.Form, Int("members") ?? stored?.Members,
             row["secretaryName"] ?? stored?.SecretaryName, row["secretaryContact"] ?? stored?.SecretaryContact,
             new ElectionBody(Day("electionLastOn") ?? e.LastOn, Day("electionNextDueOn") ?? e.NextDueOn, difficult ?? e.Difficult,
-                row["electionDifficultReason"] ?? (difficult == false ? null : e.DifficultReason), Day("electionCompletedOn") ?? e.CompletedOn));
+                row["electionDifficultReason"] ?? (difficult == false ? null : e.DifficultReason), Day("electionCompletedOn") ?? e.CompletedOn),
+            // A row that names a secretary ends a vacancy; one that does not keeps it.
+            row["secretaryName"] is null ? stored?.SecretaryVacantSince : null);
         return (body, errors);
     }
 }

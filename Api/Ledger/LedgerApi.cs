@@ -26,6 +26,7 @@ public static class LedgerApi
             .WithEnum("format", "json", "csv", "xlsx").WithEnum("fourOnes", "complete", "incomplete")
             .WithEnum("report", "missing", "late", "onTime", "pending", "due").WithEnum("overdue", "true", "false")
             .WithEnum("electionDifficult", "true", "false").WithEnum("memberTargets", "onTrack", "behind")
+            .WithEnum("activityPlan", "missing", "late", "onTime", "pending", "due")
             .WithEnum("sort", "code", "-code", "name", "-name", "opened", "-opened", "updated", "-updated");
     }
 

@@ -19,6 +19,7 @@ public sealed record LedgerQuery(
     [property: System.ComponentModel.Description("The month (2026-10) or quarter (2026-Q4) a figure or report filter is for.")] [property: Microsoft.AspNetCore.Mvc.FromQuery(Name = "period")] string? Period,
     [property: System.ComponentModel.Description("A summary figure to drill through, e.g. byCriterion.C3, cases.active, reports.missing.")] [property: Microsoft.AspNetCore.Mvc.FromQuery(Name = "figure")] string? Figure,
     [property: System.ComponentModel.Description("missing, late, onTime, pending or due: the monthly reports of the period.")] [property: Microsoft.AspNetCore.Mvc.FromQuery(Name = "report")] string? Report,
+    [property: System.ComponentModel.Description("missing, late, onTime, pending or due: the activity plans due in the period (for the month after).")] [property: Microsoft.AspNetCore.Mvc.FromQuery(Name = "activityPlan")] string? ActivityPlan,
     [property: System.ComponentModel.Description("onTrack or behind: the member-development targets (seed 002) as of the period (required with it).")] [property: Microsoft.AspNetCore.Mvc.FromQuery(Name = "memberTargets")] string? MemberTargets,
     [property: System.ComponentModel.Description("code, name, opened or updated; - before it for descending.")] [property: Microsoft.AspNetCore.Mvc.FromQuery(Name = "sort")] string? Sort,
     [property: System.ComponentModel.Description("Rows per page, 1 to 500 (default 50).")] [property: Microsoft.AspNetCore.Mvc.FromQuery(Name = "limit")] int? Limit,
@@ -46,7 +47,7 @@ public sealed record LedgerFilter(
         {
             ["status"] = q.Status, ["criterion"] = q.Criterion, ["laggingCategory"] = q.LaggingCategory, ["category"] = q.Category,
             ["organizationCategory"] = q.OrganizationCategory, ["overdue"] = q.Overdue, ["fourOnes"] = q.FourOnes,
-            ["electionDifficult"] = q.ElectionDifficult, ["q"] = q.Q, ["period"] = q.Period, ["figure"] = q.Figure, ["report"] = q.Report, ["memberTargets"] = q.MemberTargets,
+            ["electionDifficult"] = q.ElectionDifficult, ["q"] = q.Q, ["period"] = q.Period, ["figure"] = q.Figure, ["report"] = q.Report, ["memberTargets"] = q.MemberTargets, ["activityPlan"] = q.ActivityPlan,
             ["sort"] = q.Sort,
         };
         string? One(string name) => values[name] is { Length: > 0 } s ? s : null;
@@ -106,6 +107,15 @@ public sealed record LedgerFilter(
                 figure = $"reports.{report}";
             }
             else Add("report", "missing, late, onTime, pending or due (for the period).");
+        }
+        if (One("activityPlan") is { } plan)
+        {
+            if (plan is "missing" or "late" or "onTime" or "pending" or "due")
+            {
+                if (figure is not null && figure != $"activityPlans.{plan}") Add("activityPlan", "Give either activityPlan or a different figure or filter, not both.");
+                figure = $"activityPlans.{plan}";
+            }
+            else Add("activityPlan", "missing, late, onTime, pending or due (the plans due in the period).");
         }
         if (One("memberTargets") is { } standing)
         {

@@ -15,7 +15,8 @@ public sealed record UnitDto(
     string? SecretaryName,
     string? SecretaryContact,
     ElectionRecord Election,
-    int Version);
+    int Version,
+    DateOnly? SecretaryVacantSince);
 
 public static class UnitDtoExtensions
 {
@@ -23,5 +24,5 @@ public static class UnitDtoExtensions
         u.Code, u.Name, u.Level.ToWire(), u.ParentCode, u.Category, u.Form, u.Members, u.ChildCount,
         u.SecretaryName, viewer.SeesPersonalData() ? u.SecretaryContact : null,
         new ElectionRecord(u.ElectionLastOn, u.ElectionNextDueOn, u.ElectionDifficult, u.ElectionDifficultReason, u.ElectionCompletedOn),
-        u.Version);
+        u.Version, u.SecretaryVacantSince);
 }

@@ -16,6 +16,9 @@ public sealed record UnitProfile(
     string Code, string Name, string Level, string? ParentCode, string? Category, string? Form, int? Members,
     string? SecretaryName, string? SecretaryContact, ElectionRecord Election)
 {
+    /// <summary>The secretary post is vacant since this day (C1 书记长期缺职: the screening suggestions read it); only without a secretary.</summary>
+    public DateOnly? SecretaryVacantSince { get; init; }
+
     public static readonly IReadOnlyList<string> Forms = ["committee", "generalBranch", "branch"];
 
     /// <summary>The Chinese names of the forms, as the official tables print them.</summary>
@@ -35,6 +38,7 @@ public sealed record UnitProfile(
         ["members"] = Members?.ToString(CultureInfo.InvariantCulture),
         ["secretaryName"] = SecretaryName,
         ["secretaryContact"] = SecretaryContact,
+        ["secretaryVacantSince"] = Day(SecretaryVacantSince),
         ["election.lastOn"] = Day(Election.LastOn),
         ["election.nextDueOn"] = Day(Election.NextDueOn),
         ["election.difficult"] = Election.Difficult ? "true" : "false",

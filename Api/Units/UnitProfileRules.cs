@@ -7,7 +7,7 @@ public sealed record ElectionBody(DateOnly? LastOn, DateOnly? NextDueOn, bool? D
 
 /// <summary>A PUT of a profile replaces it: fields left out are cleared (level and parent may be left out to keep them).</summary>
 public sealed record ProfileBody(string? Name, string? Level, string? ParentCode, string? Category, string? Form, int? Members,
-    string? SecretaryName, string? SecretaryContact, ElectionBody? Election);
+    string? SecretaryName, string? SecretaryContact, ElectionBody? Election, DateOnly? SecretaryVacantSince = null);
 
 /// <summary>
 /// The registry's tree as a check sees it: the loaded tree with the changes a request (or the rows of an
@@ -98,6 +98,12 @@ public static partial class UnitProfileRules
         var contact = body.SecretaryContact?.Trim();
         if (contact is not null && !ContactPattern().IsMatch(contact)) Add("secretaryContact", "A telephone number: 3 to 30 digits, spaces and + - ( ) #.");
 
+        if (body.SecretaryVacantSince is { } vacant)
+        {
+            if (vacant < Earliest || vacant > Latest) Add("secretaryVacantSince", $"A day from {Earliest:yyyy-MM-dd} to {Latest:yyyy-MM-dd}.");
+            if (!string.IsNullOrEmpty(secretary)) Add("secretaryVacantSince", "Only a post without a secretary is vacant: leave secretaryName out.");
+        }
+
         var e = body.Election ?? new ElectionBody(null, null, null, null, null);
         foreach (var (field, day) in new[] { ("election.lastOn", e.LastOn), ("election.nextDueOn", e.NextDueOn), ("election.completedOn", e.CompletedOn) })
         {
@@ -112,7 +118,8 @@ public static partial class UnitProfileRules
 
         if (errors.Count > 0) return (null, errors);
         return (new UnitProfile(code, name!, level.ToWire(), parent, category, form, body.Members, NullIfEmpty(secretary), NullIfEmpty(contact),
-            new ElectionRecord(e.LastOn, e.NextDueOn, e.Difficult ?? false, NullIfEmpty(reason), e.CompletedOn)), errors);
+            new ElectionRecord(e.LastOn, e.NextDueOn, e.Difficult ?? false, NullIfEmpty(reason), e.CompletedOn))
+        { SecretaryVacantSince = body.SecretaryVacantSince }, errors);
     }
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;

@@ -24,7 +24,8 @@ public static class UnitProfileStore
     {
         await using var cmd = new NpgsqlCommand("""
             SELECT code, name, level, parent_code, category, form, members, secretary_name, secretary_contact,
-                   election_last_on, election_next_due_on, election_difficult, election_difficult_reason, election_completed_on, version
+                   election_last_on, election_next_due_on, election_difficult, election_difficult_reason, election_completed_on, version,
+                   secretary_vacant_since
               FROM units WHERE code = $1
             """, conn, tx);
         cmd.Parameters.AddWithValue(code);
@@ -33,7 +34,7 @@ public static class UnitProfileStore
         string? S(int i) => r.IsDBNull(i) ? null : r.GetString(i);
         DateOnly? D(int i) => r.IsDBNull(i) ? null : r.GetFieldValue<DateOnly>(i);
         var profile = new UnitProfile(r.GetString(0), r.GetString(1), r.GetString(2), S(3), S(4), S(5), r.IsDBNull(6) ? null : r.GetInt32(6),
-            S(7), S(8), new ElectionRecord(D(9), D(10), r.GetBoolean(11), S(12), D(13)));
+            S(7), S(8), new ElectionRecord(D(9), D(10), r.GetBoolean(11), S(12), D(13))) with { SecretaryVacantSince = D(15) };
         return (profile, r.GetInt32(14));
     }
 
@@ -45,15 +46,15 @@ public static class UnitProfileStore
         await using (var write = new NpgsqlCommand("""
             INSERT INTO units (code, name, level, parent_code, category, form, members, secretary_name, secretary_contact,
                                election_last_on, election_next_due_on, election_difficult, election_difficult_reason,
-                               election_completed_on, version, updated_by, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, now())
+                               election_completed_on, version, updated_by, updated_at, secretary_vacant_since)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, now(), $17)
             ON CONFLICT (code) DO UPDATE SET
                 name = excluded.name, parent_code = excluded.parent_code, category = excluded.category, form = excluded.form,
                 members = excluded.members, secretary_name = excluded.secretary_name, secretary_contact = excluded.secretary_contact,
                 election_last_on = excluded.election_last_on, election_next_due_on = excluded.election_next_due_on,
                 election_difficult = excluded.election_difficult, election_difficult_reason = excluded.election_difficult_reason,
                 election_completed_on = excluded.election_completed_on, version = excluded.version,
-                updated_by = excluded.updated_by, updated_at = now()
+                updated_by = excluded.updated_by, updated_at = now(), secretary_vacant_since = excluded.secretary_vacant_since
             """, conn, tx))
         {
             var p = write.Parameters;
@@ -73,6 +74,7 @@ public static class UnitProfileStore
             Add(p, after.Election.CompletedOn, NpgsqlDbType.Date);
             p.AddWithValue(version);
             p.AddWithValue(actor);
+            Add(p, after.SecretaryVacantSince, NpgsqlDbType.Date);
             await write.ExecuteNonQueryAsync();
         }
         await using (var log = new NpgsqlCommand(

@@ -11,7 +11,7 @@ public sealed class UnitQueries(NpgsqlDataSource db)
                u.secretary_name, u.secretary_contact,
                (SELECT count(*)::int FROM units c WHERE c.parent_code = u.code) AS child_count,
                u.version, u.election_last_on, u.election_next_due_on, u.election_difficult, u.election_difficult_reason,
-               u.election_completed_on
+               u.election_completed_on, u.secretary_vacant_since
           FROM units u
         """;
 
@@ -40,7 +40,7 @@ public sealed class UnitQueries(NpgsqlDataSource db)
         {
             list.Add(new Unit(r.GetString(0), r.GetString(1), UnitLevels.Parse(r.GetString(2)),
                 Str(r, 3), Str(r, 4), Str(r, 5), r.IsDBNull(6) ? null : r.GetInt32(6), Str(r, 7), Str(r, 8), r.GetInt32(9),
-                r.GetInt32(10), Day(r, 11), Day(r, 12), r.GetBoolean(13), Str(r, 14), Day(r, 15)));
+                r.GetInt32(10), Day(r, 11), Day(r, 12), r.GetBoolean(13), Str(r, 14), Day(r, 15), Day(r, 16)));
         }
         return list;
     }

@@ -17,4 +17,5 @@ public sealed record Unit(
     DateOnly? ElectionNextDueOn = null,
     bool ElectionDifficult = false,
     string? ElectionDifficultReason = null,
-    DateOnly? ElectionCompletedOn = null);
+    DateOnly? ElectionCompletedOn = null,
+    DateOnly? SecretaryVacantSince = null);

@@ -32,6 +32,7 @@ public sealed class AccessMatrixTests(ApiFixture fx, ITestOutputHelper output)
         ["GET /api/v1/units/{code}/notices/summary"] = (AccessAction.Read, "route"),
         ["POST /api/v1/units/{code}/notices/{id}/read"] = (AccessAction.Write, "route"),
         ["POST /api/v1/units/{code}/notices/read"] = (AccessAction.Write, "route"),
+        ["POST /api/v1/campaign/sweep"] = (AccessAction.Administer, "root"),
         ["GET /api/v1/units/{code}/summary"] = (AccessAction.Read, "route"),
         ["GET /api/v1/units/{code}/summary/children"] = (AccessAction.Read, "route"),
         ["GET /api/v1/units/{code}/summary/series"] = (AccessAction.Read, "route"),

@@ -188,8 +188,10 @@ public sealed class CampaignApiTests(ApiFixture fx) : IAsyncLifetime
             Assert.Equal(plans.Count(p => p.Due == due && p.OnTime), Flat(summary, "activityPlans.onTime"));
             Assert.Equal(plans.Count(p => p.Due == due && !p.OnTime), Flat(summary, "activityPlans.late"));
             Assert.Equal(6, Flat(summary, "activityPlans.due"));   // all six were in the ledger on the due day
-            var late = await viewer.Get($"/api/v1/units/{s.Township}/cases?figure=activityPlans.late&period={due}&limit=500");
+            var late = await viewer.Get($"/api/v1/units/{s.Township}/cases?activityPlan=late&period={due}&limit=500");
             Assert.Equal(plans.Count(p => p.Due == due && !p.OnTime), (long)late.Body!["figure"]!["value"]!);
+            var onTime = await viewer.Get($"/api/v1/units/{s.Township}/cases?activityPlan=onTime&period={due}&limit=500");
+            Assert.Equal(plans.Count(p => p.Due == due && p.OnTime), onTime.Body!["items"]!.AsArray().Count);
         }
     }
 
