@@ -18,6 +18,15 @@ trap 'deploy/pg.sh stop' EXIT
 export RECT_TEST_PG
 RECT_TEST_PG="$(deploy/pg.sh url)"
 
+# The portal's browser tests drive Debian's Chromium through its ChromeDriver: install them when missing.
+# A Chinese font too, so the screenshots the test keeps under docs/portal read as the users see them.
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk"; then
+  echo "Installing chromium, chromium-driver and fonts-wqy-microhei (Debian packages) for the portal's browser tests"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -q chromium chromium-driver fonts-wqy-microhei >/dev/null 2>&1 \
+    || { apt-get update -q >/dev/null && apt-get install -y -q chromium chromium-driver fonts-wqy-microhei >/dev/null; }
+fi
+
 dotnet build Grains.sln -c Release -nologo -v q -clp:ErrorsOnly
 # A test that hangs is killed after 10 minutes and named, instead of running into CI's own limit.
 dotnet test tests/Rectification.Tests/Rectification.Tests.csproj -c Release --no-build -nologo \

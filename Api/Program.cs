@@ -37,6 +37,7 @@ builder.Services.AddReadiness();
 
 var app = builder.Build();
 app.UseHttpConventions();
+app.UsePortal();
 app.MapOperations();
 app.MapMetrics();
 

@@ -18,7 +18,13 @@ public static class SecurityHeaders
             h["Cross-Origin-Opener-Policy"] = "same-origin";
             h["Cross-Origin-Resource-Policy"] = "same-origin";
             h["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
-            if (!ctx.Request.Path.StartsWithSegments("/docs") && !ctx.Request.Path.StartsWithSegments("/scalar"))
+            if (Portal.Serves(ctx.Request.Path))
+            {
+                // The portal (docs/portal.md): its own scripts, styles and data only; no inline code, no other origin.
+                h.ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; "
+                    + "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+            }
+            else if (!ctx.Request.Path.StartsWithSegments("/docs") && !ctx.Request.Path.StartsWithSegments("/scalar"))
             {
                 h.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
             }

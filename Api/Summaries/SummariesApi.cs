@@ -33,12 +33,15 @@ public static class SummariesApi
     /// <summary>A summary read while a silo was recently lost says it may still be reconciling.</summary>
     private static SummaryResult Labelled(SummaryResult s, ClusterHealth health) => health.RecentlyDegraded ? s with { Settled = false } : s;
 
-    private static async Task<IResult> GetChildren(string code, string? period, string? sort, Access access, IGrainFactory grains, ClusterHealth health)
+    private static async Task<IResult> GetChildren(string code, string? period, string? sort, Access access, IGrainFactory grains, ClusterHealth health,
+        UnitRegistry registry)
     {
         var node = access.Target;
         if (node!.Level == UnitLevel.Village) return Problems.NotFound($"{code} is a grassroots organization; it has no children.");
         if (!TryPeriod(period, "period", out var p, out var bad)) return bad!;
         var children = (await grains.GetGrain<IAreaGrain>(code).GetChildSummariesAsync(p)).Select(c => SummaryJson.Build(Labelled(c, health))).ToList();
+        // Each child named, so a ranking reads without a second request per row.
+        foreach (var child in children) child["name"] = (await registry.FindAsync((string)child["unit"]!))?.Name;
         if (!string.IsNullOrEmpty(sort))
         {
             // Any number in the summary's shape ranks: counts, yuan, rates, shares. Ties and nulls go by code.
