@@ -137,6 +137,7 @@ token=$(curl -fsS -X POST "$api/api/v1/dev/tokens" -H 'Content-Type: application
 
 cat <<EOF
 Ready.
+  Portal     $api/   (sign in with the token below, or the trial form on the page)
   API        $api/api/v1/units/150000000000
   API docs   $api/docs   (OpenAPI: $api/openapi/v1.json)
   Silos      $silos (dashboard http://127.0.0.1:$silo_http/dashboard)

@@ -9,7 +9,11 @@ public sealed record CaseDto(
     Finding[] Findings, PlanDto Plan, Assignment? Assignment, MonthlyReport[] Reports, QuarterlyEvaluation[] Evaluations,
     Acceptance? Acceptance, int Relapses, string[] AllowedCommands,
     Pairing[] Pairings, MemberTargetsDto MemberTargets, Training[] Trainings, SecretaryAction[] SecretaryActions,
-    AccountabilityRecord[] Accountability, ActivityPlan[] ActivityPlans, FourOnesMatchDto? FourOnesMatch);
+    AccountabilityRecord[] Accountability, ActivityPlan[] ActivityPlans, FourOnesMatchDto? FourOnesMatch)
+{
+    /// <summary>Of <see cref="AllowedCommands"/>, those the caller's role and unit level may take (the lifecycle table's rule).</summary>
+    public string[] CallerCommands { get; init; } = [];
+}
 
 /// <summary>This year's member-development targets and what the monthly reports have developed so far this year.</summary>
 public sealed record MemberTargetsDto(int Year, MemberTargets Targets, MemberCounts Achieved, MemberTargets[] SetByYear);

@@ -39,14 +39,19 @@ public static class CasesApi
     }
 
     private static async Task<IResult> GetCase(string code, HttpContext http, Access access, IGrainFactory grains, Ledger.LedgerQueries ledger,
-        PersonalDataLog log)
+        PersonalDataLog log, UnitRegistry registry)
     {
         var node = access.Target;
         var state = await grains.GetGrain<IVillageGrain>(code).GetAsync();
         // A new secretary's contact is personal data: shown to the roles that need it, and its viewing logged.
         if (access.SeesPersonalData && state.SecretaryActions.Any(a => a.NewSecretaryContact is not null)) await log.RecordAsync([code]);
         http.Response.Headers.ETag = $"\"{state.Version}\"";
-        return TypedResults.Ok(state.ToDto(node!.Name, ledger.Today, access.SeesPersonalData));
+        var caller = access.Caller;
+        var level = (await registry.FindAsync(caller.Unit))?.Level ?? UnitLevel.Village;
+        return TypedResults.Ok(state.ToDto(node!.Name, ledger.Today, access.SeesPersonalData) with
+        {
+            CallerCommands = [.. CaseLifecycle.Table.Where(r => r.From.Contains(state.Status) && caller.Role >= r.MinRole && level <= r.LowestLevel).Select(r => r.Command)],
+        });
     }
 
     /// <summary>Read from storage, where each entry is kept whole; the grain keeps its history slim.</summary>

@@ -207,19 +207,21 @@ async function casePage(code) {
     h("p", { class: "crumbs" }, h("a", { href: `#/unit/${code}` }, c.name)),
     h("h1", {}, c.name, " ", h("span", { class: "badge", id: "case-status" }, t(`status.${c.status}`)), " ", h("span", { class: "muted" }, `v${c.version}`)),
     h("p", {}, `${c.criteria.join(" ")} · ${c.categories.join(" ")}`),
-    h("h2", {}, t("commands")), h("div", { id: "commands" }, ...c.allowedCommands.filter(n => commands[n]).map(n => commandForm(n, c))),
-    h("h2", {}, t("plan")), table(["#", t("problems"), "C", "→", "⏱", ""], c.plan.problems.map(p => [p.id, p.description, p.criterion, p.measures.join("；"), p.deadline, p.status])),
+    h("h2", {}, t("plan")), table(["#", t("problems"), label("情形", "Criterion"), label("措施", "Measures"), label("完成时限", "Deadline"), t("status")], c.plan.problems.map(p => [p.id, p.description, p.criterion, p.measures.join("；"), p.deadline, p.status])),
     h("h2", {}, t("fourOnes")), h("p", {}, a ? `${a.leader} · ${a.workingGroup} · ${a.helpingDepartment.name} (${a.helpingDepartment.type}) · ${a.firstSecretary.name} ${a.firstSecretary.dispatchedOn}` : t("none")),
-    h("h2", {}, t("reports")), table(["", "✓", "¥", "+", ""], c.reports.map(r => [r.month, r.onTime ? "✓" : "⚠", r.figures.fundsYuan,
+    h("h2", {}, t("reports")), table([label("月份", "Month"), label("按时", "On time"), label("资金（元）", "Funds (yuan)"), label("党员/积极分子/后备", "Members/activists/cadres"), label("进展", "Narrative")], c.reports.map(r => [r.month, r.onTime ? "✓" : "⚠", r.figures.fundsYuan,
       `${r.figures.newMembers}/${r.figures.activists}/${r.figures.reserveCadres}`, r.figures.narrative])),
-    h("h2", {}, t("evaluations")), table(["", "", "", ""], c.evaluations.map(e => [e.quarter, e.score, e.class, e.stars])),
-    h("h2", {}, t("campaign")), table(["", "", ""], [
+    h("h2", {}, t("evaluations")), table([label("季度", "Quarter"), label("得分", "Score"), label("类别", "Class"), label("星级", "Stars")], c.evaluations.map(e => [e.quarter, e.score, e.class, e.stars])),
+    h("h2", {}, t("campaign")), table(["#", label("内容", "What"), label("日期", "When")], [
       ...c.pairings.map(p => [p.id, `${p.kind} ${p.partner}`, `${p.since}${p.endedOn ? " – " + p.endedOn : ""}`]),
       ...c.trainings.map(x => [x.id, `${x.person} ${x.topic}`, `${x.from} · ${x.days}d`]),
       ...c.secretaryActions.map(x => [x.id, `${x.kind} ${x.person ?? ""} ${x.newSecretary ?? ""}`, x.on]),
       ...c.accountability.map(x => [x.id, `${x.measure} ${x.person}`, x.on]),
       ...c.activityPlans.map(x => [x.month, x.activities.map(y => y.title).join("；"), x.onTime ? "✓" : "⚠"])]),
-    h("h2", {}, t("history")), table(["v", "", "", "", ""], history.items.map(e => [e.version, e.at.slice(0, 16).replace("T", " "), e.by, e.command, e.detail])));
+    h("h2", {}, t("history")), table([label("版本", "Version"), label("时间", "At"), label("办理人", "By"), label("事项", "Command"), label("内容", "Detail")], history.items.map(e => [e.version, e.at.slice(0, 16).replace("T", " "), e.by, e.command, e.detail])));
+  // The commands this caller may take now: the case's allowedCommands narrowed to the caller's role and level.
+  const mine = (c.callerCommands ?? c.allowedCommands).filter(n => commands[n]);
+  main.querySelector("h2").before(h("h2", {}, t("commands")), h("div", { id: "commands" }, ...(mine.length ? mine.map(n => commandForm(n, c)) : [h("p", { class: "muted" }, t("none"))])));
 }
 
 function commandForm(name, theCase) {

@@ -299,6 +299,16 @@ public sealed class CampaignApiTests(ApiFixture fx) : IAsyncLifetime
         Assert.Single(after["trainings"]!.AsArray());
         Assert.Equal(version + 1, (int)after["version"]!);
 
+        // What each caller may do now: the case's allowedCommands narrowed to the role and the unit's level.
+        string[] Mine(JsonNode c) => [.. c["callerCommands"]!.AsArray().Select(x => (string)x!)];
+        var asVillage = Mine((await fx.Client(code, Role.Reporter).Get($"/api/v1/cases/{code}")).Body!);
+        Assert.Contains("report", asVillage);
+        Assert.Contains("training", asVillage);
+        Assert.DoesNotContain("pairing", asVillage);          // a township's
+        Assert.DoesNotContain("accountability", asVillage);   // a reviewer's
+        Assert.Contains("pairing", Mine(after));
+        Assert.Empty(Mine((await fx.Client(code, Role.Viewer).Get($"/api/v1/cases/{code}")).Body!));
+
         var history = (await t.Get($"/api/v1/cases/{code}/history?limit=500")).Body!["items"]!.AsArray();
         var entry = history.Last()!;
         Assert.Equal("training", (string)entry["command"]!);

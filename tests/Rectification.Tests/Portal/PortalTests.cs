@@ -168,6 +168,13 @@ public sealed class PortalTests(ApiFixture fx) : IAsyncLifetime
         // English on the toggle.
         _browser.FindElement(By.Id("lang")).Click();
         Wait(By.CssSelector(".brand"), e => e.Text == "Rectifying weak Party organizations");
+
+        // On a phone's width the township's page is one column and still reads.
+        _browser.Manage().Window.Size = new System.Drawing.Size(390, 844);
+        _browser.Navigate().GoToUrl($"{_base}/#/unit/{township}");
+        Wait(By.CssSelector("#cards [data-figure='cases.active'] b"));
+        Assert.True(_browser.FindElement(By.Id("cards")).Size.Width <= 390);
+        Screenshot("phone");
     }
 }
 
