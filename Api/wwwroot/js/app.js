@@ -44,7 +44,7 @@ async function render() {
   document.getElementById("who").textContent = claims ? `${claims.sub} · ${claims.role} · ${claims.unit}` : "";
   document.getElementById("signout").hidden = !claims;
   const { parts, params } = route();
-  if (!claims || parts[0] === "signin") return signIn();
+  if (!claims || parts[0] === "signin" || location.hash.includes("access_token=")) return signIn();
   try {
     if (parts[0] === "ledger") return await ledgerPage(parts[1], params);
     if (parts[0] === "case") return await casePage(parts[1]);
@@ -54,8 +54,15 @@ async function render() {
 
 // ---- sign-in: a token from the identity provider, or (local runs) one minted by the dev route ----
 function signIn() {
-  const fromIdp = new URLSearchParams(location.hash.split("?")[1] || "").get("access_token");
-  if (fromIdp) { session.token = fromIdp; return go("#/"); }
+  // An identity provider's implicit-flow answer comes back as #access_token=…&token_type=…
+  const fragment = location.hash.slice(1);
+  const fromIdp = new URLSearchParams(fragment.includes("?") ? fragment.split("?")[1] : fragment).get("access_token");
+  if (fromIdp) {
+    session.token = fromIdp;
+    history.replaceState(null, "", location.pathname);   // the token leaves the address bar and the history
+    go("#/");
+    return render();
+  }
   const tokenBox = h("textarea", { id: "token", rows: 3, class: "wide" });
   const error = h("p", { class: "error", role: "alert" });
   const dev = h("form", { class: "command", id: "dev-signin", onsubmit: async (e) => {
@@ -94,12 +101,14 @@ async function unitPage(code, params) {
   const status = h("p", { class: "muted", id: "asof" });
   const children = h("div", { class: "scroll", id: "children" });
   const chart = h("div", { class: "chart", id: "chart" });
+  const inbox = h("div", { id: "notices" });
   const forms = h("p", {}, ...[["summary-table?category=rural&", "summaryTable"], ["weak-organizations?", "weakList"], ["difficult-elections?", "elections"]]
     .flatMap(([p, k]) => ["csv", "xlsx"].map(fmt => h("button", { type: "button", class: "link", onclick: () => download(`/units/${code}/reports/${p}period=${period}&format=${fmt}`, `${k}.${fmt}`).catch(fail) }, `${t(k)} (${fmt}) `))));
   main.replaceChildren(...[crumbs, h("h1", {}, unit.name, " ", h("span", { class: "badge" }, unit.level)),
     h("div", { class: "toolbar" }, h("label", {}, t("period"), periodInput), unit.level !== "village" ? h("label", {}, t("sortBy"), sortSelect) : null,
       h("a", { href: `#/ledger/${code}?period=${period}` }, t("ledger")), unit.level === "village" ? h("a", { href: `#/case/${code}` }, t("case")) : null),
     status, cards, ...(unit.level !== "village" ? [h("h2", {}, t("children")), children] : []),
+    h("h2", {}, t("notices")), inbox,
     h("h2", {}, t("chart")), chart, h("p", { class: "legend" }, h("span", { class: "k1" }, "— " + t("active")), h("span", { class: "k2" }, "— " + t("reportsMissing"))),
     h("h2", {}, t("forms")), forms].flat().filter(x => x !== null));
 
@@ -122,9 +131,21 @@ async function unitPage(code, params) {
     }
   }
   await refresh();
+  await showNotices(code, inbox);
   await drawChart(code, period, chart);
   // Live figures: the summary is re-read every few seconds while the page is open (docs/portal.md).
   poll = setInterval(() => refresh().catch(() => {}), POLL_MS);
+}
+
+/** The unit's open notices (催办), newest first, each marked read with one click. */
+async function showNotices(code, into) {
+  const list = await api(`/units/${code}/notices?limit=20`).catch(() => ({ items: [] }));
+  into.replaceChildren(list.items.length === 0 ? h("p", { class: "muted" }, t("none"))
+    : h("ul", {}, ...list.items.map(n => h("li", { "data-notice": n.id }, n.title, " ", h("span", { class: "muted" }, n.subjectName, n.dueOn ? ` · ${n.dueOn}` : ""), " ",
+      h("button", { type: "button", class: "link", onclick: async () => {
+        await api(`/units/${code}/notices/${n.id}/read`, { method: "POST", body: {} }).catch(fail);
+        showNotices(code, into);
+      } }, label("已阅", "Mark read"))))));
 }
 
 async function breadcrumbs(unit, into) {

@@ -175,6 +175,14 @@ public sealed class PortalTests(ApiFixture fx) : IAsyncLifetime
         Wait(By.CssSelector("#cards [data-figure='cases.active'] b"));
         Assert.True(_browser.FindElement(By.Id("cards")).Size.Width <= 390);
         Screenshot("phone");
+
+        // Signed out, then back with a token as an identity provider's implicit flow hands it over (#access_token=…).
+        _browser.FindElement(By.Id("signout")).Click();
+        Wait(By.Id("dev-signin"));
+        _browser.Navigate().GoToUrl($"{_base}/#access_token={fx.Token(banner, Role.Viewer, "idp-user")}&token_type=Bearer&expires_in=3600");
+        Wait(By.Id("who"), e => e.Text.Contains("idp-user"));
+        Wait(By.CssSelector($"#children-table tr[data-unit='{township}']"));
+        Assert.DoesNotContain("access_token", _browser.Url);
     }
 }
 
