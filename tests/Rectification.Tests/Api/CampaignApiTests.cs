@@ -17,23 +17,12 @@ public sealed class CampaignApiTests(ApiFixture fx) : IAsyncLifetime
 {
     private const string Region = "150000000000";
     private const string Period = "2026-11";
-    private static readonly SemaphoreSlim Once = new(1, 1);
+    private static readonly SeedOnce<Seeded> Once = new();
     private static Seeded? _seeded;
 
     private sealed record Seeded(string Township, string Banner, string[] Cases, string PartnerVillage);
 
-    public async Task InitializeAsync()
-    {
-        await Once.WaitAsync();
-        try
-        {
-            _seeded ??= await SeedAsync();
-        }
-        finally
-        {
-            Once.Release();
-        }
-    }
+    public async Task InitializeAsync() => _seeded = await Once.GetAsync(SeedAsync);
 
     public Task DisposeAsync() => Task.CompletedTask;
 

@@ -11,23 +11,12 @@ public sealed class LedgerApiTests(ApiFixture fx) : IAsyncLifetime
 {
     private const string Chifeng = "150400000000";
     private static readonly string[] Criteria = ["C1", "C2", "C3", "C4", "C5", "C6", "F1", "F2", "F3", "F4"];
-    private static readonly SemaphoreSlim Once = new(1, 1);
+    private static readonly SeedOnce<List<Seeded>> Once = new();
     private static List<Seeded>? _seeded;
 
     private sealed record Seeded(string Code, string Status, string[] Criteria, string Lagging, bool Assigned, bool Overdue, string? Opened);
 
-    public async Task InitializeAsync()
-    {
-        await Once.WaitAsync();
-        try
-        {
-            _seeded ??= await SeedAsync();
-        }
-        finally
-        {
-            Once.Release();
-        }
-    }
+    public async Task InitializeAsync() => _seeded = await Once.GetAsync(SeedAsync);
 
     public Task DisposeAsync() => Task.CompletedTask;
 

@@ -20,7 +20,7 @@ namespace Rectification.Tests.Api;
 public sealed class SweepTests(NoticesFixture fx) : IAsyncLifetime
 {
     private const string Region = "150000000000";
-    private static readonly SemaphoreSlim Once = new(1, 1);
+    private static readonly SeedOnce<Seeded> Once = new();
     private static Seeded? _seeded;
     private static readonly DuePolicy Policy = new();
 
@@ -29,18 +29,7 @@ public sealed class SweepTests(NoticesFixture fx) : IAsyncLifetime
     /// E: relapsed twice. F: sign-off returned.</summary>
     private sealed record Seeded(string Township, string A, string B, string C, string D, string E, string F, SweepResult First, SweepResult Second);
 
-    public async Task InitializeAsync()
-    {
-        await Once.WaitAsync();
-        try
-        {
-            _seeded ??= await SeedAsync();
-        }
-        finally
-        {
-            Once.Release();
-        }
-    }
+    public async Task InitializeAsync() => _seeded = await Once.GetAsync(SeedAsync);
 
     public Task DisposeAsync() => Task.CompletedTask;
 
