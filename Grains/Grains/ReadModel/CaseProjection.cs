@@ -169,7 +169,9 @@ public sealed partial class CaseProjection(NpgsqlDataSource db, Microsoft.Extens
             s.Assignment is { } a ? JsonNamingPolicy.CamelCase.ConvertName(a.HelpingDepartment.Type.ToString()) : DBNull.Value,
             new Jsonb(JsonSerializer.Serialize(CaseWork.Of(s), WorkJson))));
 
-        if (CaseWork.Secretary(s) is { } secretary) AddSecretary(batch, s, secretary);
+        // Only when this item carries a secretary action (a new one, or one a repair catches up on): the
+        // registry's lock is not taken for every later report of a case that once had one.
+        if (item.Entries.Any(e => e.Command == "secretaryAction") && CaseWork.Secretary(s) is { } secretary) AddSecretary(batch, s, secretary);
 
         foreach (var r in item.Reports)
         {
