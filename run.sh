@@ -5,6 +5,7 @@
 #   ./run.sh              build (incrementally) and run
 #   ./run.sh --no-build   run what is already built (the end-to-end test uses this after test.sh built it)
 #   ./run.sh --silos 3    a scaled run: three silo processes on loopback sharing one database
+#   ./run.sh --demo       also bring in seed 000's 1,129 lagging gacha-villages as open cases (to try the portal)
 #
 # RECT_DATA_DIR  state folder (default .data: the database, the signing key, logs)
 # RECT_API_PORT  API port (default 5080); the silo's ports are picked free unless RECT_SILO_* are set
@@ -32,12 +33,14 @@ pick_port() {
 }
 
 build=1
+demo=0
 silos=${RECT_SILOS:-1}
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-build) build=0 ;;
     --silos) silos=$2; shift ;;
-    *) echo "usage: $0 [--no-build] [--silos N]" >&2; exit 2 ;;
+    --demo) demo=1 ;;
+    *) echo "usage: $0 [--no-build] [--silos N] [--demo]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -134,6 +137,20 @@ wait_ready "http://127.0.0.1:$api_port/health/ready" api "${pid_of[api]}"
 api="http://127.0.0.1:$api_port"
 token=$(curl -fsS -X POST "$api/api/v1/dev/tokens" -H 'Content-Type: application/json' \
   -d '{"sub":"admin","unit":"150000000000","role":"admin"}' | sed -E 's/.*"token":"([^"]+)".*/\1/')
+
+# Demo cases (--demo): seed 000's distribution — 321 organizationally weak, 90 chaotic finances, 560
+# economically backward, 158 with prominent conflicts — on every ninth rural village, imported through
+# the API like any spreadsheet. The same file again changes nothing, so a second --demo run is harmless.
+if [ "$demo" = 1 ]; then
+  awk -F, 'NR > 1 && $3 == "village" && ($2 ~ /嘎查/ || $2 ~ /村/) && $2 !~ /社区|居委会/ { if (n++ % 9 == 0) print $1 }' \
+      deploy/data/inner-mongolia-divisions.csv | head -n 1129 \
+    | awk 'BEGIN { print "代码,状态,软弱涣散情形,后进类别,列入台账日期,问题,问题对应情形,整顿措施,整顿目标,完成时限,责任人" }
+           { i = NR - 1; l = i < 321 ? "L1" : i < 411 ? "L2" : i < 971 ? "L3" : "L4"; c = "C" (i % 6 + 1);
+             printf "%s,open,%s,%s,2026-%02d-%02d,班子建设薄弱,%s,调整充实班子,班子坚强有力,2027-03-31,苏木乡镇党委\n", $1, c, l, 3 + i % 8, 1 + i % 27, c }' \
+    > "$data/demo-cases.csv"
+  curl -fsS -o /dev/null -X POST "$api/api/v1/cases/import" -H "Authorization: Bearer $token" \
+    -F "file=@$data/demo-cases.csv;type=text/csv" && echo "Demo: $(($(wc -l < "$data/demo-cases.csv") - 1)) open cases imported"
+fi
 
 cat <<EOF
 Ready.

@@ -69,6 +69,12 @@ public sealed class RunScriptTests
             Assert.Contains("db_client_operation_duration", siloMetrics);
             // The public API port does not serve them.
             Assert.Equal(HttpStatusCode.NotFound, (await scraper.GetAsync($"{run.BaseUrl}/metrics")).StatusCode);
+            // It serves the portal, with its scripts, under its own content policy.
+            var page = await scraper.GetAsync($"{run.BaseUrl}/");
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            Assert.Contains("js/app.js", await page.Content.ReadAsStringAsync());
+            Assert.Contains("script-src 'self'", page.Headers.GetValues("Content-Security-Policy").Single());
+            Assert.Equal(HttpStatusCode.OK, (await scraper.GetAsync($"{run.BaseUrl}/js/app.js")).StatusCode);
 
             // Kill the silo process outright: run.sh starts it again on the same ports, and the case is intact.
             var killed = run.SiloPid;
