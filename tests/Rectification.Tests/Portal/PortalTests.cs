@@ -24,6 +24,7 @@ public sealed class PortalTests(ApiFixture fx) : IAsyncLifetime
     private ChromeDriver _browser = null!;
     private string _base = "";
     private string _profile = "";
+    private string _downloads = "";
 
     public Task InitializeAsync()
     {
@@ -37,7 +38,10 @@ public sealed class PortalTests(ApiFixture fx) : IAsyncLifetime
         _base = addresses.First().Replace("localhost", "127.0.0.1").Replace("[::]", "127.0.0.1").TrimEnd('/');
         Console.WriteLine($"portal under test at {_base} ({string.Join(", ", addresses)})");
         _profile = Directory.CreateTempSubdirectory("portal-chromium-").FullName;
+        _downloads = Directory.CreateTempSubdirectory("portal-downloads-").FullName;
         var options = new ChromeOptions { BinaryLocation = "/usr/bin/chromium" };
+        options.AddUserProfilePreference("download.default_directory", _downloads);
+        options.AddUserProfilePreference("download.prompt_for_download", false);
         // Headless, as root, on a closed network: no sandbox, no GPU, and none of Chromium's own background traffic.
         options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync", $"--user-data-dir={_profile}", "--window-size=1280,1000");
@@ -52,7 +56,10 @@ public sealed class PortalTests(ApiFixture fx) : IAsyncLifetime
         _browser.Quit();
         _browser.Dispose();
         await _api.DisposeAsync();
-        try { Directory.Delete(_profile, recursive: true); } catch (IOException) { }
+        foreach (var dir in new[] { _profile, _downloads })
+        {
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+        }
     }
 
     private IWebElement Wait(By by, Func<IWebElement, bool>? until = null, int seconds = 30) =>
@@ -83,6 +90,11 @@ public sealed class PortalTests(ApiFixture fx) : IAsyncLifetime
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Grains.sln"))) dir = dir.Parent;
         return dir!.FullName;
     }
+
+    /// <summary>The file of that kind the browser finished downloading (Chromium writes *.crdownload until it is done).</summary>
+    private string Downloaded(string extension) =>
+        new WebDriverWait(_browser, TimeSpan.FromSeconds(30)) { PollingInterval = TimeSpan.FromMilliseconds(200) }
+            .Until(_ => Directory.GetFiles(_downloads, "*" + extension).FirstOrDefault(f => new FileInfo(f).Length > 0))!;
 
     private long Figure(string figure) => long.Parse(Wait(By.CssSelector($"#cards [data-figure='{figure}'] b")).Text, System.Globalization.CultureInfo.InvariantCulture);
 
@@ -164,6 +176,16 @@ public sealed class PortalTests(ApiFixture fx) : IAsyncLifetime
         Wait(By.CssSelector($"#ledger tr[data-code='{village}']"));
         Assert.Equal("1", Wait(By.CssSelector("#figure-total b")).Text);
         Screenshot("ledger");
+
+        // The ledger's export and a form of seed 004 download as files (the page fetches them with the token).
+        _browser.FindElements(By.CssSelector("main button.link")).First(b => b.Text.Contains("CSV")).Click();
+        var csv = Downloaded(".csv");
+        Assert.Contains(village, await File.ReadAllTextAsync(csv));
+        _browser.Navigate().GoToUrl($"{_base}/#/unit/{township}");
+        Wait(By.CssSelector("#cards [data-figure='cases.active'] b"));
+        _browser.FindElements(By.CssSelector("main button.link")).First(b => b.Text.Contains("简要情况一览表") && b.Text.Contains("xlsx")).Click();
+        var xlsx = Downloaded(".xlsx");
+        Assert.Equal("PK"u8.ToArray(), (await File.ReadAllBytesAsync(xlsx))[..2]);
 
         // English on the toggle.
         _browser.FindElement(By.Id("lang")).Click();
