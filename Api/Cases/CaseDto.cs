@@ -11,7 +11,7 @@ public sealed record CaseDto(
     Pairing[] Pairings, MemberTargetsDto MemberTargets, Training[] Trainings, SecretaryAction[] SecretaryActions,
     AccountabilityRecord[] Accountability, ActivityPlan[] ActivityPlans, FourOnesMatchDto? FourOnesMatch)
 {
-    /// <summary>Of <see cref="AllowedCommands"/>, those the caller's role and unit level may take (the lifecycle table's rule).</summary>
+    /// <summary>Of <see cref="AllowedCommands"/>, those the caller may take: role and unit level, and separation of duties (<see cref="CaseLifecycle.CommandsFor"/>).</summary>
     public string[] CallerCommands { get; init; } = [];
 }
 

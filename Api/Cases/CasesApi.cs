@@ -50,7 +50,7 @@ public static class CasesApi
         var level = (await registry.FindAsync(caller.Unit))?.Level ?? UnitLevel.Village;
         return TypedResults.Ok(state.ToDto(node!.Name, ledger.Today, access.SeesPersonalData) with
         {
-            CallerCommands = [.. CaseLifecycle.Table.Where(r => r.From.Contains(state.Status) && caller.Role >= r.MinRole && level <= r.LowestLevel).Select(r => r.Command)],
+            CallerCommands = CaseLifecycle.CommandsFor(state, caller.Sub, caller.Role, level),
         });
     }
 

@@ -50,6 +50,23 @@ public static class CaseLifecycle
     public static string[] AllowedIn(CaseStatus status) =>
         Table.Where(r => r.From.Contains(status)).Select(r => r.Command).ToArray();
 
+    /// <summary>
+    /// What one person may take now: the commands the case's status allows, that the role and the unit's
+    /// level may issue, less those separation of duties keeps from whoever proposed, reviewed or applied
+    /// (a portal offers exactly these; the rules still decide).
+    /// </summary>
+    public static string[] CommandsFor(CaseState s, string sub, Role role, UnitLevel level) =>
+        Table.Where(r => r.From.Contains(s.Status) && role >= r.MinRole && level <= r.LowestLevel)
+            .Select(r => r.Command)
+            .Where(c => c switch
+            {
+                "review" => sub != s.ProposedBy,
+                "approval" => sub != s.ProposedBy && sub != s.ReviewedBy,
+                "acceptanceDecision" => sub != s.Acceptance?.AppliedBy,
+                _ => true,
+            })
+            .ToArray();
+
     public static string ToWire(this CaseStatus status) =>
         char.ToLowerInvariant(status.ToString()[0]) + status.ToString()[1..];
 }

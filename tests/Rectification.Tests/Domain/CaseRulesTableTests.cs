@@ -113,3 +113,35 @@ public sealed class CaseRulesTableTests
         Assert.Equal(CaseOutcome.Forbidden, Assert.IsType<Refused>(decision).Result.Outcome);
     }
 }
+
+/// <summary>What a portal offers one person: every command it lists, the rules accept from that person.</summary>
+public sealed class CallerCommandsTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 5, 4, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void The_proposer_is_not_offered_the_review_nor_the_reviewer_the_approval_nor_the_applicant_the_decision()
+    {
+        var proposed = new CaseState { Code = "150102001001", Status = CaseStatus.Proposed, ProposedBy = "ana" };
+        Assert.DoesNotContain("review", CaseLifecycle.CommandsFor(proposed, "ana", Role.Admin, UnitLevel.Region));
+        Assert.Contains("review", CaseLifecycle.CommandsFor(proposed, "bo", Role.Reviewer, UnitLevel.Banner));
+        Assert.DoesNotContain("review", CaseLifecycle.CommandsFor(proposed, "bo", Role.Reporter, UnitLevel.Banner));   // role
+        Assert.DoesNotContain("review", CaseLifecycle.CommandsFor(proposed, "bo", Role.Reviewer, UnitLevel.Township)); // level
+
+        var reviewed = proposed with { Status = CaseStatus.Reviewed, ReviewedBy = "bo" };
+        Assert.DoesNotContain("approval", CaseLifecycle.CommandsFor(reviewed, "bo", Role.Admin, UnitLevel.Region));
+        Assert.DoesNotContain("approval", CaseLifecycle.CommandsFor(reviewed, "ana", Role.Admin, UnitLevel.Region));
+        Assert.Contains("approval", CaseLifecycle.CommandsFor(reviewed, "chen", Role.Approver, UnitLevel.Banner));
+
+        var applied = reviewed with { Status = CaseStatus.AcceptanceRequested, Acceptance = new Acceptance(Now, "dai", null) };
+        Assert.DoesNotContain("acceptanceDecision", CaseLifecycle.CommandsFor(applied, "dai", Role.Admin, UnitLevel.Region));
+        Assert.Contains("acceptanceDecision", CaseLifecycle.CommandsFor(applied, "er", Role.Reviewer, UnitLevel.Banner));
+
+        // And the rules agree: what is offered is accepted, what is withheld for separation of duties is refused by it.
+        var offered = CaseLifecycle.CommandsFor(reviewed, "chen", Role.Approver, UnitLevel.Banner);
+        Assert.IsType<Accepted>(CaseRules.Decide(reviewed, new Approve(true, null), new Actor("chen", Role.Approver, UnitLevel.Banner), Now, new DuePolicy()));
+        Assert.Equal(CaseRuleNames.SeparationOfDuties,
+            Assert.IsType<Refused>(CaseRules.Decide(reviewed, new Approve(true, null), new Actor("bo", Role.Admin, UnitLevel.Region), Now, new DuePolicy())).Result.Rule);
+        Assert.Contains("approval", offered);
+    }
+}
