@@ -9,6 +9,7 @@
 #
 # RECT_DATA_DIR  state folder (default .data: the database, the signing key, logs)
 # RECT_API_PORT  API port (default 5080); the silo's ports are picked free unless RECT_SILO_* are set
+# RECT_DASHBOARD the Orleans dashboard on the silo's loopback port (default true; false runs the silo as deployed)
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")" && pwd)
@@ -93,7 +94,7 @@ start_silo() {
   silo_port=$(reuse_port "silo$suffix")
   gateway_port=$(reuse_port "gateway$suffix")
   [ "$n" = 1 ] && http_port=${RECT_SILO_HTTP_PORT:-$http_port}
-  Orleans__SiloPort=$silo_port Orleans__GatewayPort=$gateway_port Urls="http://127.0.0.1:$http_port" Dashboard__Enabled=true \
+  Orleans__SiloPort=$silo_port Orleans__GatewayPort=$gateway_port Urls="http://127.0.0.1:$http_port" Dashboard__Enabled=${RECT_DASHBOARD:-true} \
     Metrics__Port=$metrics_port \
     dotnet "Silo/bin/$config/net10.0/Rectification.Silo.dll" --contentRoot "$repo/Silo/bin/$config/net10.0" \
     >>"$data/logs/silo$suffix.log" 2>&1 &

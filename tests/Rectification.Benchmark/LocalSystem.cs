@@ -30,6 +30,8 @@ public sealed class LocalSystem : IAsyncDisposable
         start.Environment["RECT_DATA_DIR"] = dataDir;
         start.Environment["RECT_API_PORT"] = port.ToString();
         start.Environment["RECT_PG_STATEMENTS"] = "1";
+        // The silo as deployed: the dashboard (a local-run convenience) profiles every grain call.
+        start.Environment["RECT_DASHBOARD"] = "false";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
