@@ -145,7 +145,7 @@ public sealed partial class AreaGrain(
         }
         if (held is not null) _total.Add(held, -1);
         _total.Add(digest);
-        rollup.State.Children[child] = digest;
+        rollup.State.Children[child] = HeldDigest.Of(digest);
         if (!_dirty) _dirtySince = System.Diagnostics.Stopwatch.GetTimestamp();
         _dirty = true;
         _asOf = clock.GetUtcNow();
@@ -299,7 +299,7 @@ public sealed partial class AreaGrain(
         var result = new List<SummaryResult>();
         foreach (var child in await registry.ChildrenAsync(Code))
         {
-            var digest = rollup.State.Children.GetValueOrDefault(child) ?? Digest.Empty;
+            var digest = rollup.State.Children.GetValueOrDefault(child)?.ToDigest() ?? Digest.Empty;
             result.Add(SummaryEvaluator.Summarize(child, period, digest.Counters, await registry.OrganizationsAsync(child),
                 Today, policy.Value, _asOf, digest.Version) with { Settled = digest.Settled && Settled });
         }

@@ -10,11 +10,11 @@ public sealed class AreaDutiesState
     [Id(1)] public ProgressIdempotency[] Idempotency { get; set; } = [];
 }
 
-/// <summary>The latest digest of each child. Persisted lazily: it can always be rebuilt from the children.</summary>
+/// <summary>The latest digest of each child, held flat. Persisted lazily: it can always be rebuilt from the children.</summary>
 [GenerateSerializer, Alias("AreaRollupState")]
 public sealed class AreaRollupState
 {
-    [Id(0)] public Dictionary<string, Digest> Children { get; set; } = [];
+    [Id(0)] public Dictionary<string, HeldDigest> Children { get; set; } = [];
 
     /// <summary>
     /// Versions of children that moved away, plus one each, so the roll-up's version (the children's sum

@@ -32,6 +32,11 @@ public sealed class Counters
                 Add(counter, day, sign * delta);
     }
 
+    public void Add(HeldDigest held, int sign = 1)
+    {
+        for (var i = 0; i < held.Counters.Length; i++) Add(held.Counters[i], held.Days[i], sign * held.Values[i]);
+    }
+
     /// <summary>
     /// The digest of a sum built only to be handed over (a case's digest): no copy, so this sum must
     /// not be used afterwards.
