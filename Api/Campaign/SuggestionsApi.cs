@@ -87,7 +87,7 @@ public static class SuggestionsApi
         // Keyed by the suggestion: if marking it accepted fails after the finding is stored, accepting again records nothing twice.
         var conditions = new CommandConditions(IdempotencyKey: $"suggestion:{suggestion.Id}", RequestHash: string.Join(",", criteria));
         var level = (await registry.FindAsync(caller.Unit))?.Level ?? UnitLevel.Village;
-        var result = await grains.GetGrain<IVillageGrain>(code).ExecuteAsync(finding, new Actor(caller.Sub, caller.Role, level), conditions);
+        var result = await grains.Village(code).ExecuteAsync(finding, new Actor(caller.Sub, caller.Role, level), conditions);
         if (result.Outcome != CaseOutcome.Accepted) return CaseCommandRunner.ToHttp(http, result);
 
         await using var cmd = db.CreateCommand($"""

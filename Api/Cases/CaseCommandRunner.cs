@@ -29,7 +29,7 @@ public sealed class CaseCommandRunner(Access access, UnitRegistry registry, Crit
 
         var caller = access.Caller;
         var level = (await registry.FindAsync(caller.Unit))?.Level ?? UnitLevel.Village;
-        var result = await grains.GetGrain<IVillageGrain>(code)
+        var result = await grains.Village(code)
             .ExecuteAsync(command, new Actor(caller.Sub, caller.Role, level), read);
         return ToHttp(http, result);
     }

@@ -42,7 +42,7 @@ public static class CasesApi
         PersonalDataLog log, UnitRegistry registry)
     {
         var node = access.Target;
-        var state = await grains.GetGrain<IVillageGrain>(code).GetAsync();
+        var state = await grains.Village(code).GetAsync();
         // A new secretary's contact is personal data: shown to the roles that need it, and its viewing logged.
         if (access.SeesPersonalData && state.SecretaryActions.Any(a => a.NewSecretaryContact is not null)) await log.RecordAsync([code]);
         http.Response.Headers.ETag = $"\"{state.Version}\"";

@@ -56,7 +56,7 @@ public sealed class CaseImport(IGrainFactory grains, UnitRegistry registry, Crit
         var done = 0;
         await Parallel.ForEachAsync(cases.Where(c => c.Reasons.Count == 0), new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, async (c, _) =>
         {
-            decided[c.Code] = await grains.GetGrain<IVillageGrain>(c.Code).PreviewAsync(c.Command!, actor);
+            decided[c.Code] = await grains.Village(c.Code).PreviewAsync(c.Command!, actor);
             var n = Interlocked.Increment(ref done);
             if (progress is not null && (n % 50 == 0 || n == cases.Count)) await progress("checking", n, cases.Count);
         });
@@ -75,7 +75,7 @@ public sealed class CaseImport(IGrainFactory grains, UnitRegistry registry, Crit
         var failed = new ConcurrentDictionary<string, List<RowReason>>();
         await Parallel.ForEachAsync(toApply, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, async (c, _) =>
         {
-            var result = await grains.GetGrain<IVillageGrain>(c.Code).ExecuteAsync(c.Command!, actor, new CommandConditions());
+            var result = await grains.Village(c.Code).ExecuteAsync(c.Command!, actor, new CommandConditions());
             if (result.Outcome is not (CaseOutcome.Accepted or CaseOutcome.Unchanged)) failed[c.Code] = Reasons(result, c.ProblemRows);
             var n = Interlocked.Increment(ref done);
             if (progress is not null && (n % 50 == 0 || n == toApply.Count)) await progress("applying", n, toApply.Count);

@@ -39,7 +39,7 @@ public static class SummariesApi
         var node = access.Target;
         if (node!.Level == UnitLevel.Village) return Problems.NotFound($"{code} is a grassroots organization; it has no children.");
         if (!TryPeriod(period, "period", out var p, out var bad)) return bad!;
-        var children = (await grains.GetGrain<IAreaGrain>(code).GetChildSummariesAsync(p)).Select(c => SummaryJson.Build(Labelled(c, health))).ToList();
+        var children = (await grains.Area(code).GetChildSummariesAsync(p)).Select(c => SummaryJson.Build(Labelled(c, health))).ToList();
         // Each child named, so a ranking reads without a second request per row.
         foreach (var child in children) child["name"] = (await registry.FindAsync((string)child["unit"]!))?.Name;
         if (!string.IsNullOrEmpty(sort))
@@ -100,14 +100,14 @@ public static class SummariesApi
     {
         var node = access.Target;
         if (node!.Level == UnitLevel.Village) return Problems.NotFound($"{code} is a grassroots organization; it has nothing to reconcile.");
-        var version = await grains.GetGrain<IAreaGrain>(code).ReconcileAsync(deep: true);
+        var version = await grains.Area(code).ReconcileAsync(deep: true);
         return TypedResults.Ok(new { unit = code, version });
     }
 
     private static Task<SummaryResult> SummaryOf(IGrainFactory grains, UnitRegistry.Node node, Period p) =>
         node.Level == UnitLevel.Village
-            ? grains.GetGrain<IVillageGrain>(node.Code).GetSummaryAsync(p)
-            : grains.GetGrain<IAreaGrain>(node.Code).GetSummaryAsync(p);
+            ? grains.Village(node.Code).GetSummaryAsync(p)
+            : grains.Area(node.Code).GetSummaryAsync(p);
 
     private static bool TryPeriod(string? text, string field, out Period period, out IResult? problem)
     {

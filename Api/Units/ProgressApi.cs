@@ -48,7 +48,7 @@ public static class ProgressApi
 
         var caller = access.Caller;
         var level = (await registry.FindAsync(caller.Unit))?.Level ?? UnitLevel.Village;
-        var result = await grains.GetGrain<IAreaGrain>(code).SubmitProgressAsync(input, new Actor(caller.Sub, caller.Role, level), read);
+        var result = await grains.Area(code).SubmitProgressAsync(input, new Actor(caller.Sub, caller.Role, level), read);
         if (result.Outcome == CaseOutcome.Accepted) http.Response.Headers.ETag = $"\"{result.Progress!.Version}\"";
         return result.Outcome switch
         {
@@ -68,7 +68,7 @@ public static class ProgressApi
         var errors = new CaseRequests.Errors();
         var period = CaseRequests.ParsePeriod(halfMonth, PeriodKind.HalfMonth, "halfMonth", errors);
         if (errors.Count > 0) return Problems.Validation(errors);
-        var progress = await grains.GetGrain<IAreaGrain>(code).GetProgressAsync(period);
+        var progress = await grains.Area(code).GetProgressAsync(period);
         if (progress is null) return Problems.NotFound($"{code} has not reported {period}.");
         http.Response.Headers.ETag = $"\"{progress.Version}\"";
         return TypedResults.Ok(progress);
@@ -94,7 +94,7 @@ public static class ProgressApi
         // A township grain holds its own reports; a region's subtree is about 1,200 of them, asked a few dozen at a time.
         await Parallel.ForEachAsync(townships, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (t, _) =>
         {
-            var sent = (await grains.GetGrain<IAreaGrain>(t.Code).GetProgressForAsync(p)).ToDictionary(x => x.HalfMonth);
+            var sent = (await grains.Area(t.Code).GetProgressForAsync(p)).ToDictionary(x => x.HalfMonth);
             var mine = halves.Select(h => sent.TryGetValue(h, out var r)
                 ? new TownshipReportRow(t.Code, t.Name, h.ToString(), r.OnTime ? "onTime" : "late", r.DueOn, r.ReceivedAt, r.Version)
                 : new TownshipReportRow(t.Code, t.Name, h.ToString(), today > policy.Value.DueOn(h) ? "missing" : "pending", policy.Value.DueOn(h), null, null));

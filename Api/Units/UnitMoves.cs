@@ -20,11 +20,11 @@ public sealed class UnitMoves(IGrainFactory grains, UnitRegistry registry)
         await registry.RefreshAsync();
         foreach (var c in changes.Where(c => c.OldParent != c.NewParent))
         {
-            if (c.Level == UnitLevel.Village) await grains.GetGrain<IVillageGrain>(c.Code).RegistryChangedAsync();
-            else await grains.GetGrain<IAreaGrain>(c.Code).RegistryChangedAsync();
+            if (c.Level == UnitLevel.Village) await grains.Village(c.Code).RegistryChangedAsync();
+            else await grains.Area(c.Code).RegistryChangedAsync();
         }
         var parents = changes.SelectMany(c => new[] { c.OldParent, c.NewParent }).OfType<string>().Distinct().ToList();
         // Parents that lost children first, then those that gained them; each publishes upward.
-        foreach (var parent in parents) await grains.GetGrain<IAreaGrain>(parent).RegistryChangedAsync();
+        foreach (var parent in parents) await grains.Area(parent).RegistryChangedAsync();
     }
 }

@@ -233,7 +233,7 @@ public sealed partial class AreaGrain(
         {
             foreach (var (village, stored, projectionLost) in await StoredVersionsAsync(villages))
             {
-                var grain = GrainFactory.GetGrain<IVillageGrain>(village);
+                var grain = GrainFactory.Village(village);
                 if ((rollup.State.Children.GetValueOrDefault(village)?.Version ?? 0) < stored)
                 {
                     await MergeAsync(village, await grain.GetDigestAsync());
@@ -247,7 +247,7 @@ public sealed partial class AreaGrain(
             // their answers are merged one by one, as this grain's turn-based state requires.
             var digests = await Task.WhenAll(areas.Select(async child =>
             {
-                var grain = GrainFactory.GetGrain<IAreaGrain>(child);
+                var grain = GrainFactory.Area(child);
                 if (deep) await grain.ReconcileAsync(deep: true);
                 return (child, digest: await grain.GetDigestAsync());
             }));

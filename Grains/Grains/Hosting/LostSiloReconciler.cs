@@ -44,7 +44,7 @@ public sealed partial class LostSiloReconciler(IClusterMembershipService members
         {
             var root = (await registry.AllAsync()).Values.First(n => n.ParentCode is null).Code;
             var started = DateTime.UtcNow;
-            await grains.GetGrain<IAreaGrain>(root).ReconcileAsync(deep: true);
+            await grains.Area(root).ReconcileAsync(deep: true);
             LogReconciled(log, lost, (DateTime.UtcNow - started).TotalSeconds);
         }
         catch (Exception ex)
