@@ -31,6 +31,7 @@ public static class SiloSetup
             // The dashboard shows every grain's activity: off unless an operator turns it on (run.sh does, on loopback).
             if (builder.Configuration.GetValue<bool>("Dashboard:Enabled")) silo.AddDashboard();
         });
+        builder.Services.AddHostedService<RollupWarmup>();
         builder.Services.AddHealthChecks()
             .AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
     }
