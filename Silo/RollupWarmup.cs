@@ -17,7 +17,7 @@ public sealed partial class RollupWarmup(IGrainFactory grains, UnitRegistry regi
         {
             try
             {
-                var root = (await registry.AllAsync()).Values.FirstOrDefault(n => n.ParentCode is null)?.Code;
+                var root = await registry.RootAsync();
                 if (root is not null) await grains.Area(root).GetDigestAsync();
                 return;
             }

@@ -29,7 +29,7 @@ public sealed class Access(UnitRegistry registry, IHttpContextAccessor http)
                 code = caller.Unit;
                 break;
             case AccessTarget.Root:
-                code = (await registry.AllAsync()).Values.First(n => n.ParentCode is null).Code;
+                code = await registry.RootAsync() ?? throw new InvalidOperationException("The registry is empty.");
                 break;
             default:
                 if (!UnitCode.IsWellFormed(routeValue)) return (null, Problems.Validation(rule.Parameter, "A unit code is 12 digits, e.g. 150000000000."));

@@ -21,6 +21,9 @@ public sealed class UnitRegistry(NpgsqlDataSource db)
 
     private sealed record Snapshot(long Version, FrozenDictionary<string, Node> Nodes, FrozenDictionary<string, string[]> Children, FrozenSet<string> Rural)
     {
+        /// <summary>The one unit without a parent; found once per snapshot, not by a scan per request.</summary>
+        public string? Root { get; } = Nodes.Values.FirstOrDefault(n => n.ParentCode is null)?.Code;
+
         public System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyDictionary<string, long>> Organizations { get; } = new();
     }
 
@@ -29,6 +32,9 @@ public sealed class UnitRegistry(NpgsqlDataSource db)
 
     /// <summary>Every unit, for checks that look at the whole tree at once (a move, an import).</summary>
     public async ValueTask<IReadOnlyDictionary<string, Node>> AllAsync() => (await GetAsync()).Nodes;
+
+    /// <summary>The top of the tree (the region), or null while the registry is empty.</summary>
+    public async ValueTask<string?> RootAsync() => (await GetAsync()).Root;
 
     public async ValueTask<IReadOnlyList<string>> ChildrenAsync(string code) =>
         (await GetAsync()).Children.GetValueOrDefault(code) ?? [];

@@ -42,7 +42,7 @@ public sealed partial class LostSiloReconciler(IClusterMembershipService members
     {
         try
         {
-            var root = (await registry.AllAsync()).Values.First(n => n.ParentCode is null).Code;
+            var root = await registry.RootAsync() ?? throw new InvalidOperationException("The registry is empty.");
             var started = DateTime.UtcNow;
             await grains.Area(root).ReconcileAsync(deep: true);
             LogReconciled(log, lost, (DateTime.UtcNow - started).TotalSeconds);
