@@ -30,9 +30,8 @@ public static class NationalScale
         await using var system = await LocalSystem.StartAsync(repo, new Dictionary<string, string> { ["Rollup__ReconcileSeconds"] = "600" });
         await using var db = NpgsqlDataSource.Create(system.ConnectionString);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = new Uri(system.BaseUrl) };
-        var metricsPort = File.ReadAllText(Path.Combine(system.DataDir, "silo-metrics.port")).Trim();
-        var silo = new Metrics(metricsPort);
-        var heap = new SiloHeap(system.SiloPid, metricsPort);
+        var silo = SiloMetrics.Of(system);
+        var heap = new SiloHeap(system.SiloPid, silo);
 
         var rssBefore = (system.SiloRssBytes(), ProcessRss(system.ApiPid));
         var clock = Stopwatch.StartNew();
@@ -249,30 +248,4 @@ public static class NationalScale
         long.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:"))[6..].Trim().Split(' ')[0]) * 1024;
 
     private static long Mib(long bytes) => bytes / 1048576;
-
-    /// <summary>The silo's Prometheus endpoint: the managed heap's size after the last collection; the read-model queue.</summary>
-    private sealed class Metrics(string port)
-    {
-        private readonly HttpClient _http = new() { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-
-        public async Task ProjectionDrainedAsync()
-        {
-            var deadline = DateTime.UtcNow.AddMinutes(5);
-            while ((await _http.GetStringAsync("/metrics")).Split('\n')
-                   .Where(l => l.StartsWith("rectification_projection_queue", StringComparison.Ordinal))
-                   .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture)) > 0)
-            {
-                if (DateTime.UtcNow > deadline) throw new TimeoutException("The read-model queue never drained.");
-                await Task.Delay(500);
-            }
-        }
-
-        public async Task<long> HeapBytesAsync()
-        {
-            var text = await _http.GetStringAsync("/metrics");
-            return (long)text.Split('\n')
-                .Where(l => l.StartsWith("dotnet_gc_last_collection_heap_size_bytes", StringComparison.Ordinal))
-                .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
-        }
-    }
 }

@@ -72,12 +72,7 @@ else
         await using var behind = db.CreateCommand("SELECT count(*) FROM case_states s LEFT JOIN cases c USING (code) WHERE coalesce(c.version, 0) < s.version");
         while ((long)(await behind.ExecuteScalarAsync())! > 0) await Task.Delay(500);
     }
-    using (var metrics = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{File.ReadAllText(Path.Combine(system.DataDir, "silo-metrics.port")).Trim()}") })
-    {
-        static double Queue(string text) => text.Split('\n').Where(l => l.StartsWith("rectification_projection_queue", StringComparison.Ordinal))
-            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
-        while (Queue(await metrics.GetStringAsync("/metrics")) > 0) await Task.Delay(500);
-    }
+    await SiloMetrics.Of(system).ProjectionDrainedAsync();
     Console.WriteLine($"          read model and audit log caught up {drained.Elapsed.TotalSeconds:F1} s later");
 }
 await StoredSizes(system.ConnectionString);

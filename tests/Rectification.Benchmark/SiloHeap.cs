@@ -10,11 +10,10 @@ namespace Rectification.Benchmark;
 /// blocking collection is induced first, through the runtime's diagnostics port (as dotnet-gcdump does,
 /// without walking the heap), and the free space the collection left between objects is taken away.
 /// </summary>
-public sealed class SiloHeap(int pid, string metricsPort)
+public sealed class SiloHeap(int pid, SiloMetrics metrics)
 {
     // The runtime provider's GCHeapCollect keyword: enabling it makes the runtime collect, fully and blocking.
     private const long GCHeapCollect = 0x800000;
-    private readonly HttpClient _metrics = new() { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}") };
 
     public async Task<long> LiveBytesAsync()
     {
@@ -38,15 +37,9 @@ public sealed class SiloHeap(int pid, string metricsPort)
             await drain;
             session.Dispose();
         }
-        var text = await _metrics.GetStringAsync("/metrics");
-        return (long)(Sum(text, "dotnet_gc_last_collection_heap_size_bytes") - Sum(text, "dotnet_gc_last_collection_heap_fragmentation_size_bytes"));
+        return (long)(await metrics.SumAsync("dotnet_gc_last_collection_heap_size_bytes")
+            - await metrics.SumAsync("dotnet_gc_last_collection_heap_fragmentation_size_bytes"));
     }
 
-    private async Task<double> Gen2CollectionsAsync() =>
-        Sum(await _metrics.GetStringAsync("/metrics"), "dotnet_gc_collections", l => l.Contains("gen2", StringComparison.Ordinal));
-
-    private static double Sum(string prometheus, string name, Func<string, bool>? where = null) =>
-        prometheus.Split('\n')
-            .Where(l => l.StartsWith(name, StringComparison.Ordinal) && (where is null || where(l)))
-            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+    private Task<double> Gen2CollectionsAsync() => metrics.SumAsync("dotnet_gc_collections", l => l.Contains("gen2", StringComparison.Ordinal));
 }

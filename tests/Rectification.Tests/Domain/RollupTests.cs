@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Rectification.Areas;
 using Rectification.Cases;
 using Rectification.Periods;
 using Rectification.Rollup;
@@ -133,5 +135,55 @@ public sealed class RollupTests
         // Taking a digest away again leaves nothing behind.
         foreach (var c in cases) total.Add(DigestBuilder.From(c, Policy), -1);
         Assert.Empty(total.Values);
+    }
+
+    // A parent holds its children's digests flat (HeldDigest): the same figures, stored in the same shape.
+
+    private static Digest ReportedCase()
+    {
+        var s = OpenedOn(At(2026, 10, 5));
+        s = Step(s, new SubmitMonthlyReport(Period.Parse("2026-10"), new ReportFigures(0, 1, 250.75m, 1, 0, 1, 2, 3, null)), VillageReporter, At(2026, 10, 20));
+        return DigestBuilder.From(s, Policy) with { Settled = false };
+    }
+
+    private static void AssertSameDigest(Digest expected, Digest actual)
+    {
+        Assert.Equal(expected.Version, actual.Version);
+        Assert.Equal(expected.Settled, actual.Settled);
+        Assert.Equal(expected.Counters.OrderBy(c => c.Key).Select(c => (c.Key, c.Value.OrderBy(d => d.Key).ToArray())),
+            actual.Counters.OrderBy(c => c.Key).Select(c => (c.Key, c.Value.OrderBy(d => d.Key).ToArray())));
+    }
+
+    [Fact]
+    public void Holding_a_digest_flat_keeps_every_figure_its_version_and_its_settledness()
+    {
+        var digest = ReportedCase();
+        Assert.True(digest.Counters.Count > 10);
+        AssertSameDigest(digest, HeldDigest.Of(digest).ToDigest());
+    }
+
+    [Fact]
+    public void A_held_digest_adds_to_a_sum_and_takes_away_from_it_like_the_digest()
+    {
+        var digest = ReportedCase();
+        var sum = new Counters();
+        sum.Add(HeldDigest.Of(digest));
+        AssertSameDigest(digest with { Settled = true }, sum.ToDigest(digest.Version));
+        sum.Add(digest, -1);
+        Assert.Empty(sum.Values);
+    }
+
+    [Fact]
+    public void An_area_state_is_stored_as_before_and_one_stored_before_reads_back()
+    {
+        var digest = ReportedCase();
+        var options = new JsonSerializerOptions();
+        // What an area's state looked like when it held digests as they came.
+        var before = JsonSerializer.Serialize(new { Children = new Dictionary<string, Digest> { ["150102001001"] = digest }, Retired = 3L }, options);
+
+        var read = JsonSerializer.Deserialize<AreaRollupState>(before, options)!;
+        Assert.Equal(3, read.Retired);
+        AssertSameDigest(digest, read.Children["150102001001"].ToDigest());
+        Assert.Equal(before, JsonSerializer.Serialize(read, options));
     }
 }
