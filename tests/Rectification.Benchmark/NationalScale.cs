@@ -78,6 +78,8 @@ public static class NationalScale
         await AgedCases.WriteAsync(system.ConnectionString, chosen.AsParallel().Select(v => AgedCases.Build(v, 1, today, policy)).ToList());
         Console.WriteLine($"cases     {chosen.Length} open cases written to storage in {clock.Elapsed.TotalSeconds:F1} s");
 
+        // Waking the areas queued read-model work too: the heap is read with that queue empty, before as after.
+        await silo.ProjectionDrainedAsync();
         var heapBefore = await heap.LiveBytesAsync();
         var rssGrains = system.SiloRssBytes();
         var activations = await Drive(chosen, concurrency, (v, w) => Get(http, $"/api/v1/cases/{v}", tokens[w]));
