@@ -13,13 +13,14 @@ namespace Rectification.Rollup;
 /// </summary>
 public static class CampaignDigest
 {
+    private static readonly CounterNames Planned = new("activityPlans.planned.");
+
     public static void Add(Counters c, CaseState s, IReadOnlyList<Span> inLedger, DuePolicy policy)
     {
         AddPairings(c, s, inLedger);
         foreach (var m in MemberProgress.Months(s, inLedger, policy))
         {
-            var days = DaySpans.Intersect(inLedger, [new Span(m.Period.Start, m.Period.Next.Start)]);
-            DaySpans.Add(c, m.OnTrack ? "memberTargets.onTrack" : "memberTargets.behind", days);
+            DaySpans.AddWithin(c, m.OnTrack ? "memberTargets.onTrack" : "memberTargets.behind", inLedger, m.Period.Start, m.Period.Next.Start);
         }
         foreach (var t in s.Trainings)
         {
@@ -41,7 +42,7 @@ public static class CampaignDigest
         {
             var dueMonth = Period.MonthOf(p.Month.Start.AddMonths(-1));
             c.Add(p.OnTime ? "activityPlans.onTime" : "activityPlans.late", dueMonth.Start.DayNumber, 1);
-            DaySpans.Add(c, $"activityPlans.planned.{p.Month}", inLedger);
+            DaySpans.Add(c, Planned[p.Month], inLedger);
         }
     }
 

@@ -20,12 +20,28 @@ public static class DaySpans
         spans.Any(s => s.From <= day && (s.Until is null || day < s.Until.Value));
 
     /// <summary>+1 over every span: a level counter that holds on exactly those days.</summary>
-    public static void Add(Counters c, string counter, IEnumerable<Span> spans)
+    public static void Add(Counters c, string counter, IReadOnlyList<Span> spans)
     {
-        foreach (var s in spans)
+        for (var i = 0; i < spans.Count; i++)
         {
-            c.Add(counter, s.From.DayNumber, 1);
-            if (s.Until is { } until) c.Add(counter, until.DayNumber, -1);
+            c.Add(counter, spans[i].From.DayNumber, 1);
+            if (spans[i].Until is { } until) c.Add(counter, until.DayNumber, -1);
+        }
+    }
+
+    /// <summary>
+    /// +1 over the days of the spans that fall in [from, until): <see cref="Add"/> of their intersection
+    /// with one window, without building it (a digest does this for every month a case was in the ledger).
+    /// </summary>
+    public static void AddWithin(Counters c, string counter, IReadOnlyList<Span> spans, DateOnly from, DateOnly until)
+    {
+        for (var i = 0; i < spans.Count; i++)
+        {
+            var start = spans[i].From > from ? spans[i].From : from;
+            var end = spans[i].Until is { } u && u < until ? u : until;
+            if (end <= start) continue;
+            c.Add(counter, start.DayNumber, 1);
+            c.Add(counter, end.DayNumber, -1);
         }
     }
 

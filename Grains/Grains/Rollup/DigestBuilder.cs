@@ -12,6 +12,11 @@ namespace Rectification.Rollup;
 /// </summary>
 public static class DigestBuilder
 {
+    private static readonly Dictionary<CaseStatus, string> ByStatus =
+        Enum.GetValues<CaseStatus>().ToDictionary(s => s, s => $"cases.byStatus.{s.ToWire()}");
+    private static readonly CounterNames ByCriterion = new("byCriterion."), ByCategory = new("byLaggingCategory."),
+        ReportedActive = new("reportedActive.");
+
     public static Digest From(CaseState s, DuePolicy policy)
     {
         var c = new Counters();
@@ -28,8 +33,8 @@ public static class DigestBuilder
             var (statusBefore, criteriaBefore, categoriesBefore, assignedBefore, departmentBefore) = (status, criteria, categories, assigned, department);
             if (e.To != status)
             {
-                if (status != CaseStatus.Normal) c.Add($"cases.byStatus.{status.ToWire()}", day, -1);
-                if (e.To != CaseStatus.Normal) c.Add($"cases.byStatus.{e.To.ToWire()}", day, +1);
+                if (status != CaseStatus.Normal) c.Add(ByStatus[status], day, -1);
+                if (e.To != CaseStatus.Normal) c.Add(ByStatus[e.To], day, +1);
                 if (status.IsActive() != e.To.IsActive()) activeChanges.Add((day, e.To.IsActive() ? 1 : -1));
             }
             status = e.To;
@@ -62,7 +67,7 @@ public static class DigestBuilder
         // the case's owing spans under the month it reported for.
         var inLedger = LedgerSpans.Of(s.History, policy);
         var owing = LedgerSpans.Owing(inLedger, policy);
-        AddSpans(c, "cases.owing", owing);
+        DaySpans.Add(c, "cases.owing", owing);
         foreach (var r in s.Reports)
         {
             var day = r.Month.Start.DayNumber;
@@ -72,7 +77,7 @@ public static class DigestBuilder
             c.Add("support.newMembers", day, r.Figures.NewMembers);
             c.Add("support.activists", day, r.Figures.Activists);
             c.Add("support.reserveCadres", day, r.Figures.ReserveCadres);
-            AddSpans(c, $"reportedActive.{r.Month}", owing);
+            DaySpans.Add(c, ReportedActive[r.Month], owing);
         }
         foreach (var ev in s.Evaluations)
         {
@@ -83,15 +88,6 @@ public static class DigestBuilder
         return c.Take(s.Version);
     }
 
-    private static void AddSpans(Counters c, string counter, IReadOnlyList<LedgerSpans.Span> spans)
-    {
-        foreach (var span in spans)
-        {
-            c.Add(counter, span.From.DayNumber, 1);
-            if (span.Until is { } until) c.Add(counter, until.DayNumber, -1);
-        }
-    }
-
     /// <summary>
     /// The level counters an active case adds to: its criteria, categories, four-ones coverage, and
     /// whether its helping department's type fits its lagging categories (<see cref="DepartmentMatch"/>).
@@ -99,8 +95,8 @@ public static class DigestBuilder
     private static IEnumerable<string> Contribution(CaseStatus status, string[] criteria, string[] categories, bool assigned, DepartmentType? department)
     {
         if (!status.IsActive()) yield break;
-        foreach (var k in criteria) yield return $"byCriterion.{k}";
-        foreach (var k in categories) yield return $"byLaggingCategory.{k}";
+        foreach (var k in criteria) yield return ByCriterion[k];
+        foreach (var k in categories) yield return ByCategory[k];
         yield return assigned ? "fourOnes.covered" : "fourOnes.missing";
         if (assigned && department is { } type && !DepartmentMatch.Fits(type, categories)) yield return "fourOnes.mismatched";
     }

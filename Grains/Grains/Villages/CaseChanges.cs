@@ -45,14 +45,28 @@ public static class CaseChanges
         return [.. changes];
     }
 
+    /// <summary>
+    /// Items present in both lists (the same object) are unchanged and skipped before any key is made:
+    /// a report on an old case must not cost a key and a path for each of its years of reports. The
+    /// rest are paired by key, in the order of the list before, then the new keys in the order after.
+    /// </summary>
     private static void Keyed<T>(List<FieldChange> changes, string path, T[] before, T[] after, Func<T, string> key) where T : class
     {
         if (ReferenceEquals(before, after)) return;
-        var old = before.ToDictionary(key);
-        var now = after.ToDictionary(key);
-        foreach (var k in old.Keys.Union(now.Keys))
+        var kept = new HashSet<T>(before, ReferenceEqualityComparer.Instance);
+        kept.IntersectWith(after);
+        var added = new Dictionary<string, T>();
+        foreach (var item in after) if (!kept.Contains(item)) added[key(item)] = item;
+        foreach (var item in before)
         {
-            Compare(changes, $"{path}.{k}", old.GetValueOrDefault(k), now.GetValueOrDefault(k));
+            if (kept.Contains(item)) continue;
+            var k = key(item);
+            Compare(changes, $"{path}.{k}", item, added.GetValueOrDefault(k));
+            added.Remove(k);
+        }
+        foreach (var item in after)
+        {
+            if (!kept.Contains(item) && added.Remove(key(item))) Compare(changes, $"{path}.{key(item)}", null, item);
         }
     }
 

@@ -51,5 +51,9 @@ public static class LedgerSpans
         return owing;
     }
 
-    public static bool InLedgerDuring(IReadOnlyList<Span> spans, Period p) => spans.Any(s => s.Overlaps(p));
+    public static bool InLedgerDuring(IReadOnlyList<Span> spans, Period p)
+    {
+        for (var i = 0; i < spans.Count; i++) if (spans[i].Overlaps(p)) return true;
+        return false;
+    }
 }

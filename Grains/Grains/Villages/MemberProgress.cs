@@ -13,7 +13,8 @@ namespace Rectification.Villages;
 /// </summary>
 public static class MemberProgress
 {
-    public sealed record Month(Period Period, bool OnTrack, int MonthsInLedger, ReportFigures Achieved, MemberTargets Expected);
+    /// <summary>One month's standing: a struct, as a digest rebuilt on every command asks for years of them.</summary>
+    public readonly record struct Month(Period Period, bool OnTrack);
 
     /// <summary>
     /// The case's standing for every month it was in the ledger, up to December of the year after the
@@ -24,7 +25,9 @@ public static class MemberProgress
     {
         if (inLedger.Count == 0 || s.History.Length == 0) yield break;
         var last = policy.LocalDate(s.History[^1].At).Year;
-        if (s.Reports.Length > 0) last = Math.Max(last, s.Reports.Max(r => r.Month.Year));
+        foreach (var r in s.Reports) last = Math.Max(last, r.Month.Year);
+        var reports = new Dictionary<Period, ReportFigures>(s.Reports.Length);
+        foreach (var r in s.Reports) reports[r.Month] = r.Figures;
         for (var year = inLedger[0].From.Year; year <= last + 1; year++)
         {
             var targets = s.TargetsFor(year);
@@ -34,15 +37,15 @@ public static class MemberProgress
                 var month = Period.Month(year, m);
                 if (!LedgerSpans.InLedgerDuring(inLedger, month)) continue;
                 k++;
-                if (s.Reports.FirstOrDefault(r => r.Month == month) is { } report)
+                if (reports.TryGetValue(month, out var figures))
                 {
-                    members += report.Figures.NewMembers;
-                    activists += report.Figures.Activists;
-                    cadres += report.Figures.ReserveCadres;
+                    members += figures.NewMembers;
+                    activists += figures.Activists;
+                    cadres += figures.ReserveCadres;
                 }
-                var expected = new MemberTargets(year, targets.NewMembers * k / 12, targets.Activists * k / 12, targets.ReserveCadres * k / 12);
-                var onTrack = members >= expected.NewMembers && activists >= expected.Activists && cadres >= expected.ReserveCadres;
-                yield return new Month(month, onTrack, k, new ReportFigures(0, 0, 0, 0, 0, members, activists, cadres, null), expected);
+                var onTrack = members >= targets.NewMembers * k / 12 && activists >= targets.Activists * k / 12
+                    && cadres >= targets.ReserveCadres * k / 12;
+                yield return new Month(month, onTrack);
             }
         }
     }
