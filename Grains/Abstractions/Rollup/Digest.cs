@@ -19,6 +19,10 @@ public sealed record Digest(
     public static Digest Empty { get; } = new(0, []);
 }
 
-/// <summary>A child's full snapshot on its parent's stream: newer versions replace older ones, never add to them.</summary>
+/// <summary>
+/// A child's full snapshot on its parent's stream: newer versions replace older ones, never add to them.
+/// Sent flat, the form the parent holds it in: three arrays cost far less to serialize than a
+/// dictionary per counter, and the parent keeps the very object it received.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("DigestMessage")]
-public sealed record DigestMessage([property: Id(0)] string Child, [property: Id(1)] Digest Digest);
+public sealed record DigestMessage([property: Id(0)] string Child, [property: Id(1)] HeldDigest Digest);

@@ -95,7 +95,7 @@ public sealed partial class AreaGrain(
     /// A message from a unit that is no longer a child (it moved, and published before it knew) is
     /// dropped; its new parent hears from it, and reconciliation covers any message lost either way.
     /// </summary>
-    private async Task MergeIfChildAsync(string child, Digest digest)
+    private async Task MergeIfChildAsync(string child, HeldDigest digest)
     {
         if (child == Code || (await registry.ChildrenAsync(Code)).Contains(child)) await MergeAsync(child, digest);
     }
@@ -129,8 +129,10 @@ public sealed partial class AreaGrain(
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => ReconcileAsync(deep: false);
 
+    private Task MergeAsync(string child, Digest digest) => MergeAsync(child, HeldDigest.Of(digest));
+
     /// <summary>Replace a child's digest if the new one is newer; older or repeated snapshots change nothing.</summary>
-    private async Task MergeAsync(string child, Digest digest)
+    private async Task MergeAsync(string child, HeldDigest digest)
     {
         var held = rollup.State.Children.GetValueOrDefault(child);
         if (held is not null && held.Version >= digest.Version)
@@ -145,7 +147,7 @@ public sealed partial class AreaGrain(
         }
         if (held is not null) _total.Add(held, -1);
         _total.Add(digest);
-        rollup.State.Children[child] = HeldDigest.Of(digest);
+        rollup.State.Children[child] = digest;
         if (!_dirty) _dirtySince = System.Diagnostics.Stopwatch.GetTimestamp();
         _dirty = true;
         _asOf = clock.GetUtcNow();
@@ -167,7 +169,7 @@ public sealed partial class AreaGrain(
             {
                 var stream = this.GetStreamProvider(Names.RollupStreams)
                     .GetStream<DigestMessage>(StreamId.Create(Names.SummaryNamespace, parent));
-                var current = Current;
+                var current = HeldDigest.Of(_total.Values, Version, Settled);
                 await stream.OnNextAsync(new DigestMessage(Code, current));
                 _publishedSettled = current.Settled;
                 if (_dirtySince != 0) Hosting.RectificationMetrics.PublishLag.Record(System.Diagnostics.Stopwatch.GetElapsedTime(_dirtySince).TotalMilliseconds);

@@ -34,7 +34,12 @@ public sealed class Counters
 
     public void Add(HeldDigest held, int sign = 1)
     {
-        for (var i = 0; i < held.Counters.Length; i++) Add(held.Counters[i], held.Days[i], sign * held.Values[i]);
+        var start = 0;
+        for (var c = 0; c < held.Counters.Length; c++)
+        {
+            for (var i = start; i < held.Ends[c]; i++) Add(held.Counters[c], held.Days[i], sign * held.Values[i]);
+            start = held.Ends[c];
+        }
     }
 
     /// <summary>

@@ -92,7 +92,7 @@ public sealed partial class VillageGrain(
             if ((await registry.FindAsync(state.Code))?.ParentCode is not { } township) return;
             var stream = this.GetStreamProvider(Names.RollupStreams)
                 .GetStream<DigestMessage>(StreamId.Create(Names.SummaryNamespace, township));
-            await stream.OnNextAsync(new DigestMessage(state.Code, digest));
+            await stream.OnNextAsync(new DigestMessage(state.Code, HeldDigest.Of(digest)));
         }
         catch (Exception ex)
         {

@@ -188,20 +188,20 @@ public sealed class RollupGrainTests(ClusterFixture fx, ITestOutputHelper output
         var day = new DateOnly(2026, 11, 2).DayNumber;
         Digest Active(long version, long n) => new(version, new() { ["cases.active"] = new() { [day] = n }, ["cases.byStatus.open"] = new() { [day] = n } });
 
-        await stream.OnNextAsync(new DigestMessage(children[0], Active(3, 1)));
-        await stream.OnNextAsync(new DigestMessage(children[0], Active(2, 5)));   // older: ignored
-        await stream.OnNextAsync(new DigestMessage(children[0], Active(3, 1)));   // duplicate: ignored
-        await stream.OnNextAsync(new DigestMessage(children[1], Active(1, 1)));
-        await stream.OnNextAsync(new DigestMessage(children[1], Active(1, 1)));   // duplicate: ignored
+        await stream.OnNextAsync(new DigestMessage(children[0], HeldDigest.Of(Active(3, 1))));
+        await stream.OnNextAsync(new DigestMessage(children[0], HeldDigest.Of(Active(2, 5))));   // older: ignored
+        await stream.OnNextAsync(new DigestMessage(children[0], HeldDigest.Of(Active(3, 1))));   // duplicate: ignored
+        await stream.OnNextAsync(new DigestMessage(children[1], HeldDigest.Of(Active(1, 1))));
+        await stream.OnNextAsync(new DigestMessage(children[1], HeldDigest.Of(Active(1, 1))));   // duplicate: ignored
         var grain = fx.Client.GetGrain<IAreaGrain>(township);
         var november = Period.Parse("2026-11");
         var summary = await Eventually.Until(() => grain.GetSummaryAsync(november), s => s.Version == 4, what: "both snapshots merged");
         Assert.Equal(2, summary.Figures["cases.active"]);
 
-        await stream.OnNextAsync(new DigestMessage(children[0], Active(4, 0)));
+        await stream.OnNextAsync(new DigestMessage(children[0], HeldDigest.Of(Active(4, 0))));
         summary = await Eventually.Until(() => grain.GetSummaryAsync(november), s => s.Version == 5, what: "newer snapshot merged");
         Assert.Equal(1, summary.Figures["cases.active"]);
-        await stream.OnNextAsync(new DigestMessage(children[0], Active(3, 1)));   // late arrival of an old one
+        await stream.OnNextAsync(new DigestMessage(children[0], HeldDigest.Of(Active(3, 1))));   // late arrival of an old one
         await Task.Delay(500);
         Assert.Equal(1, (await grain.GetSummaryAsync(november)).Figures["cases.active"]);
     }
