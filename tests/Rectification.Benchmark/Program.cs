@@ -84,6 +84,9 @@ await Analyze(system.ConnectionString);
 // 2. The rush.
 await Statements.ResetAsync(system.ConnectionString);
 var cpu = new CpuMeter(system.SiloPid, system.ApiPid);
+// The silo's live heap (after a full collection it induces), which is what active cases hold: its RSS
+// keeps whatever the heap once grew to.
+var liveBefore = await new SiloHeap(system.SiloPid, SiloMetrics.Of(system)).LiveBytesAsync();
 var rssBefore = system.SiloRssBytes();
 var cpuBeforeRush = cpu.Take();
 var rush = await Drive(villages, (v, w) => Post(reporters[w], $"/api/v1/cases/{v}/reports/{month}",
@@ -134,7 +137,7 @@ Console.WriteLine($"direct    {villages.Length} upserts in {direct.Elapsed.Total
 Console.WriteLine($"ratio     HTTP reports/s ÷ direct PostgreSQL writes/s = {reportsPerSecond / directPerSecond:F2}");
 Console.WriteLine($"pgbench   {pgbenchTps:F0} upserts/s (~2 KB row, prepared, {concurrency} clients, 20 s); rush ÷ pgbench = {reportsPerSecond / pgbenchTps:F2} (target ≥ 0.30)");
 Console.WriteLine($"peer      CRUD peer {peerPerSecond:F0} reports/s ({peer.Errors} errors), latency ms p50 {peer.P(50):F1}  p99 {peer.P(99):F1}; rush ÷ peer = {reportsPerSecond / peerPerSecond:F2} (target ≥ 1.5)");
-Console.WriteLine($"memory    silo RSS {rssBefore / 1048576} MiB before the rush, {rssAfter / 1048576} MiB after");
+Console.WriteLine($"memory    silo live heap {liveBefore / 1048576} MiB before the rush ({liveBefore / 1024.0 / villages.Length:F1} KB per village); RSS {rssBefore / 1048576} MiB before, {rssAfter / 1048576} MiB after");
 // Per report: the product's processes and PostgreSQL during the rush; the peer's (this process minus the
 // load generator's share, which the rush measured) and PostgreSQL during the peer's run.
 double PerReport(double ms) => ms / villages.Length;

@@ -95,14 +95,22 @@ public sealed class GroupCommit : IAsyncDisposable
             batch.BatchCommands.Add(copy);
         }
         var results = new int[items.Count];
-        await using (var reader = await batch.ExecuteReaderAsync())
+        try
         {
-            for (var i = 0; i < items.Count; i++)
+            await using (var reader = await batch.ExecuteReaderAsync())
             {
-                if (!await reader.ReadAsync()) throw new InvalidOperationException($"Statement {i} of a group commit returned no row.");
-                results[i] = reader.GetInt32(0);
-                if (i < items.Count - 1 && !await reader.NextResultAsync()) throw new InvalidOperationException("A group commit returned too few results.");
+                for (var i = 0; i < items.Count; i++)
+                {
+                    if (!await reader.ReadAsync()) throw new InvalidOperationException($"Statement {i} of a group commit returned no row.");
+                    results[i] = reader.GetInt32(0);
+                    if (i < items.Count - 1 && !await reader.NextResultAsync()) throw new InvalidOperationException("A group commit returned too few results.");
+                }
             }
+        }
+        finally
+        {
+            // The pooled connection would keep the last batch's statements and their parameters alive (see CaseProjection).
+            batch.BatchCommands.Clear();
         }
         // Only now is anything durable; until the commit returns, every caller still waits.
         await tx.CommitAsync();
