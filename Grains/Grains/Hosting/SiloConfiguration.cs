@@ -59,7 +59,19 @@ public static class SiloConfiguration
             o.DataSource = db;
         });
         // Parents subscribe implicitly, so no pub-sub state is needed; the roll-up tolerates loss by design.
-        silo.AddMemoryStreams(Names.RollupStreams, s => s.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly));
+        silo.AddMemoryStreams(Names.RollupStreams, s =>
+        {
+            s.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly);
+            // Nothing rewinds these streams: a delivered digest is dead weight. By default the cache keeps
+            // each one at least 5 minutes, so a month-end rush held every digest it carried (tens of MB,
+            // more for old cases' digests) and a heap reading depended on how long ago the last burst was.
+            // Still kept longer than a delivery may be retried (1 minute).
+            s.ConfigureCacheEviction(o => o.Configure(e =>
+            {
+                e.DataMinTimeInCache = TimeSpan.FromSeconds(10);
+                e.DataMaxAgeInCache = TimeSpan.FromMinutes(2);
+            }));
+        });
         return silo;
     }
 
