@@ -36,7 +36,7 @@ public sealed record HeldDigest(
         var (c, i) = (0, 0);
         foreach (var (counter, byDay) in figures)
         {
-            counters[c] = Names.TryGetValue(counter, out var name) ? name : Names.GetOrAdd(counter, counter);
+            counters[c] = Names.GetOrAdd(counter, counter);
             foreach (var (day, value) in byDay)
             {
                 (days[i], values[i]) = (day, value);

@@ -14,7 +14,7 @@ public sealed class CounterNames(string prefix)
     private readonly ConcurrentDictionary<string, string> _byText = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Period, string> _byPeriod = new();
 
-    public string this[string suffix] => _byText.TryGetValue(suffix, out var name) ? name : _byText.GetOrAdd(suffix, prefix + suffix);
+    public string this[string suffix] => _byText.GetOrAdd(suffix, static (s, p) => p + s, prefix);
 
-    public string this[Period period] => _byPeriod.TryGetValue(period, out var name) ? name : _byPeriod.GetOrAdd(period, prefix + period);
+    public string this[Period period] => _byPeriod.GetOrAdd(period, static (m, p) => p + m, prefix);
 }

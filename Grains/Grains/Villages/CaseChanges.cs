@@ -66,7 +66,9 @@ public static class CaseChanges
         }
         foreach (var item in after)
         {
-            if (!kept.Contains(item) && added.Remove(key(item))) Compare(changes, $"{path}.{key(item)}", null, item);
+            if (kept.Contains(item)) continue;
+            var k = key(item);
+            if (added.Remove(k)) Compare(changes, $"{path}.{k}", null, item);
         }
     }
 

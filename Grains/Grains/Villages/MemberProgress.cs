@@ -25,9 +25,12 @@ public static class MemberProgress
     {
         if (inLedger.Count == 0 || s.History.Length == 0) yield break;
         var last = policy.LocalDate(s.History[^1].At).Year;
-        foreach (var r in s.Reports) last = Math.Max(last, r.Month.Year);
         var reports = new Dictionary<Period, ReportFigures>(s.Reports.Length);
-        foreach (var r in s.Reports) reports[r.Month] = r.Figures;
+        foreach (var r in s.Reports)
+        {
+            reports[r.Month] = r.Figures;
+            last = Math.Max(last, r.Month.Year);
+        }
         for (var year = inLedger[0].From.Year; year <= last + 1; year++)
         {
             var targets = s.TargetsFor(year);
