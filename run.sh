@@ -6,6 +6,8 @@
 #   ./run.sh --no-build   run what is already built (the end-to-end test uses this after test.sh built it)
 #   ./run.sh --silos 3    a scaled run: three silo processes on loopback sharing one database
 #   ./run.sh --demo       also bring in seed 000's 1,129 lagging gacha-villages as open cases (to try the portal)
+#   ./run.sh --cohosted   the first silo serves the API itself, on the API port: no API process, no
+#                         client hop (the single-machine layout, docs/scaling.md)
 #
 # RECT_DATA_DIR  state folder (default .data: the database, the signing key, logs)
 # RECT_API_PORT  API port (default 5080); the silo's ports are picked free unless RECT_SILO_* are set
@@ -35,21 +37,22 @@ pick_port() {
 
 build=1
 demo=0
+cohosted=${RECT_COHOSTED:-0}
 silos=${RECT_SILOS:-1}
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-build) build=0 ;;
     --silos) silos=$2; shift ;;
     --demo) demo=1 ;;
-    *) echo "usage: $0 [--no-build] [--silos N] [--demo]" >&2; exit 2 ;;
+    --cohosted) cohosted=1 ;;
+    *) echo "usage: $0 [--no-build] [--silos N] [--demo] [--cohosted]" >&2; exit 2 ;;
   esac
   shift
 done
 
 if [ "$build" = 1 ]; then
   echo "Building ($config)..." >&2
-  dotnet build Silo/Rectification.Silo.csproj -c $config -nologo -v q -clp:ErrorsOnly
-  dotnet build Api/Rectification.Api.csproj -c $config -nologo -v q -clp:ErrorsOnly
+  dotnet build Silo/Rectification.Silo.csproj -c $config -nologo -v q -clp:ErrorsOnly   # builds the API too (the silo can co-host it)
 fi
 
 port_free "$api_port" || { echo "Port $api_port is in use (set RECT_API_PORT)" >&2; exit 1; }
@@ -94,7 +97,12 @@ start_silo() {
   silo_port=$(reuse_port "silo$suffix")
   gateway_port=$(reuse_port "gateway$suffix")
   [ "$n" = 1 ] && http_port=${RECT_SILO_HTTP_PORT:-$http_port}
-  Orleans__SiloPort=$silo_port Orleans__GatewayPort=$gateway_port Urls="http://127.0.0.1:$http_port" Dashboard__Enabled=${RECT_DASHBOARD:-true} \
+  local cohost=()
+  if [ "$n" = 1 ] && [ "$cohosted" = 1 ]; then
+    http_port=$api_port
+    cohost=(Api__CoHosted=true Auth__SigningKey="$(cat "$data/signing.key")" Auth__DevTokens=true)
+  fi
+  env "${cohost[@]}" Orleans__SiloPort=$silo_port Orleans__GatewayPort=$gateway_port Urls="http://127.0.0.1:$http_port" Dashboard__Enabled=${RECT_DASHBOARD:-true} \
     Metrics__Port=$metrics_port \
     dotnet "Silo/bin/$config/net10.0/Rectification.Silo.dll" --contentRoot "$repo/Silo/bin/$config/net10.0" \
     >>"$data/logs/silo$suffix.log" 2>&1 &
@@ -132,8 +140,13 @@ for n in $(seq 2 "$silos"); do
   wait_ready "http://127.0.0.1:$started_http/health/ready" "silo-$n" "${pid_of[silo-$n]}"
 done
 
-start_api
-wait_ready "http://127.0.0.1:$api_port/health/ready" api "${pid_of[api]}"
+if [ "$cohosted" = 1 ]; then
+  metrics="http://127.0.0.1:$silo_metrics/metrics (silo, with the API)"
+else
+  start_api
+  wait_ready "http://127.0.0.1:$api_port/health/ready" api "${pid_of[api]}"
+  metrics="http://127.0.0.1:$api_metrics/metrics (API)   http://127.0.0.1:$silo_metrics/metrics (silo)"
+fi
 
 api="http://127.0.0.1:$api_port"
 token=$(curl -fsS -X POST "$api/api/v1/dev/tokens" -H 'Content-Type: application/json' \
@@ -159,7 +172,7 @@ Ready.
   API        $api/api/v1/units/150000000000
   API docs   $api/docs   (OpenAPI: $api/openapi/v1.json)
   Silos      $silos (dashboard http://127.0.0.1:$silo_http/dashboard)
-  Metrics    http://127.0.0.1:$api_metrics/metrics (API)   http://127.0.0.1:$silo_metrics/metrics (silo)
+  Metrics    $metrics
   Logs       $data/logs
   Admin token for the whole region (12 h):
     $token

@@ -1,3 +1,4 @@
+using ApiComposition = Rectification.Api.Setup.ApiComposition;
 using Rectification.Silo;
 using Rectification.Storage;
 using Rectification.Telemetry;
@@ -19,8 +20,14 @@ if (args.Contains("migrate"))
 }
 
 builder.AddSilo(db);
+// Co-hosted (docs/scaling.md): this silo also serves the public API on its URLs, so a report reaches
+// its village grain without the client's and the gateway's serialization and a second process. The
+// scaled layout runs the API as processes of their own and leaves this off.
+var coHosted = builder.Configuration.GetValue<bool>("Api:CoHosted");
+if (coHosted) ApiComposition.AddApi(builder);
 builder.AddTelemetry("rectification-silo");
 var app = builder.Build();
+if (coHosted) ApiComposition.MapApi(app);
 app.MapSiloEndpoints();
 app.MapMetrics();
 app.Logger.LogInformation("Registry: {Loaded} units loaded on this start", loaded);

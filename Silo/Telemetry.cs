@@ -14,7 +14,7 @@ namespace Rectification.Telemetry;
 /// (<c>Metrics:Port</c>, off when unset), never on the public API port; OTLP export is switched on by
 /// <c>OpenTelemetry:OtlpEndpoint</c>. JSON logs: <c>Logging:Console:FormatterName=json</c>.
 /// </summary>
-public static class TelemetrySetup
+internal static class TelemetrySetup
 {
     public static void AddTelemetry(this WebApplicationBuilder builder, string service)
     {

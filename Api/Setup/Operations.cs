@@ -9,10 +9,15 @@ namespace Rectification.Api.Setup;
 /// <summary>Health endpoints and the OpenAPI document with a browsable UI; none of them needs a token.</summary>
 public static class Operations
 {
-    public static void MapOperations(this WebApplication app)
+    /// <summary>The API process's own health; a silo that co-hosts the API answers with the silo's.</summary>
+    public static void MapHealth(this WebApplication app)
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+    }
+
+    public static void MapApiDocuments(this WebApplication app)
+    {
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json"));
     }

@@ -3,7 +3,7 @@ namespace Rectification.Api.Setup;
 /// <summary>
 /// Headers on every answer, errors included (set when the answer starts, after any handler cleared
 /// it): no sniffing, no framing, no referrer, nothing cached, and a content policy that allows nothing
-/// for the API's JSON (the OpenAPI browser at /docs and /scalar loads its own scripts).
+/// for the API's JSON (the OpenAPI browser at /docs and /scalar, and a co-hosting silo's dashboard, load their own scripts).
 /// </summary>
 public static class SecurityHeaders
 {
@@ -24,7 +24,9 @@ public static class SecurityHeaders
                 h.ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; "
                     + "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
             }
-            else if (!ctx.Request.Path.StartsWithSegments("/docs") && !ctx.Request.Path.StartsWithSegments("/scalar"))
+            // A silo that co-hosts the API serves the Orleans dashboard here too (loopback only), with its own scripts.
+            else if (!ctx.Request.Path.StartsWithSegments("/docs") && !ctx.Request.Path.StartsWithSegments("/scalar")
+                && !ctx.Request.Path.StartsWithSegments("/dashboard"))
             {
                 h.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
             }

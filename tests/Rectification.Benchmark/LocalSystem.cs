@@ -16,7 +16,8 @@ public sealed class LocalSystem : IAsyncDisposable
     public string BaseUrl { get; }
     public string ConnectionString => File.ReadAllText(Path.Combine(DataDir, "pg", "url")).Trim();
     public int SiloPid => int.Parse(File.ReadAllText(Path.Combine(DataDir, "silo.pid")).Trim());
-    public int ApiPid => int.Parse(File.ReadAllText(Path.Combine(DataDir, "api.pid")).Trim());
+    /// <summary>The API process, or 0 when the silo co-hosts the API (its CPU is then the silo's).</summary>
+    public int ApiPid => File.Exists(Path.Combine(DataDir, "api.pid")) ? int.Parse(File.ReadAllText(Path.Combine(DataDir, "api.pid")).Trim()) : 0;
 
     private LocalSystem(string repo, string dataDir, int port, IReadOnlyDictionary<string, string>? environment)
     {

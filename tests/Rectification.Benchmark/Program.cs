@@ -20,14 +20,17 @@ var limit = Arg("--villages", int.MaxValue);
 // before the rush, instead of being opened over HTTP just now; N = 0 gives new cases with the same plan
 // and four ones, the fair comparison.
 var agedMonths = Arg("--aged-months", -1);
+// With --cohosted the silo serves the API itself (run.sh --cohosted): one process, no client hop.
+var cohosted = args.Contains("--cohosted");
 if (args.Contains("--national")) return await NationalScale.RunAsync(FindRepo(), Arg("--sample", 50_000), concurrency);
 var policy = new DuePolicy();
 var month = Period.MonthOf(policy.LocalDate(DateTimeOffset.UtcNow)).ToString();
 var repo = FindRepo();
 var villages = RegistryImport.ReadRows().Where(r => r.Level == UnitLevel.Village).Select(r => r.Code).Take(limit).ToArray();
 
-Console.WriteLine($"Month-end rush benchmark: {villages.Length} villages, {concurrency} concurrent reporters, month {month}, {Environment.ProcessorCount} cores");
-await using var system = await LocalSystem.StartAsync(repo);
+Console.WriteLine($"Month-end rush benchmark: {villages.Length} villages, {concurrency} concurrent reporters, month {month}, {Environment.ProcessorCount} cores, "
+    + (cohosted ? "API co-hosted in the silo" : "API process and silo"));
+await using var system = await LocalSystem.StartAsync(repo, cohosted ? new Dictionary<string, string> { ["RECT_COHOSTED"] = "1" } : null);
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = new Uri(system.BaseUrl) };
 var admins = await Tokens("admin");
 var reporters = await Tokens("reporter");

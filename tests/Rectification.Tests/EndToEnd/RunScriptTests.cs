@@ -114,4 +114,46 @@ public sealed class RunScriptTests
         }
         Directory.Delete(data, recursive: true);
     }
+
+    [Fact]
+    public async Task Cohosted_silo_serves_the_api_itself_and_a_kill_of_it_loses_no_acknowledged_write()
+    {
+        var data = RunScript.NewDataDir();
+        var village = RegistryImport.ReadRows().First(r => r.ParentCode == Township).Code;
+        await using (var run = await RunScript.StartAsync(data, FreePort.Next(), ["--cohosted"]))
+        {
+            // One process: the silo answers on the API port, and run.sh started no API process.
+            Assert.False(File.Exists(Path.Combine(run.DataDir, "api.pid")), run.Output);
+            Assert.Matches(@"Metrics\s+http://\S+/metrics \(silo, with the API\)", run.Output);
+            using var anonymous = new HttpClient { BaseAddress = new Uri(run.BaseUrl) };
+            Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/api/v1/units/{Region}")).StatusCode);
+            var page = await anonymous.GetAsync("/");
+            Assert.Contains("script-src 'self'", page.Headers.GetValues("Content-Security-Policy").Single());
+            Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/ready")).StatusCode);
+
+            var admin = await As(run, Region, "admin");
+            Assert.Equal(12, (await admin.Get($"/api/v1/units/{Region}/children")).Body!["items"]!.AsArray().Count);
+            var reporter = await As(run, Township, "reporter");
+            Assert.Equal(HttpStatusCode.OK, (await reporter.Post($"/api/v1/cases/{village}/findings", new { source = "fieldInvestigation", criteria = new[] { "C1" } })).Status);
+            Assert.Equal(HttpStatusCode.OK, (await reporter.Post($"/api/v1/cases/{village}/proposal", new { criteria = new[] { "C1" }, categories = new[] { "L1" }, reason = "vacant" })).Status);
+            // A village's reporter stays inside its own subtree here too.
+            var outsider = await As(run, RegistryImport.ReadRows().First(r => r.ParentCode == Township && r.Code != village).Code, "reporter", "other-village-e2e");
+            Assert.Equal(HttpStatusCode.Forbidden, (await outsider.Post($"/api/v1/cases/{village}/findings", new { source = "selfCheck", criteria = new[] { "C2" } })).Status);
+
+            // Killing the silo kills the API with it; run.sh starts it again on the same port, and both writes are there.
+            var killed = run.SiloPid;
+            RunScript.Signal(killed, "KILL");
+            await Eventually.Until(() => Task.FromResult(run.SiloPid), pid => pid != killed && pid != 0, TimeSpan.FromSeconds(30), "run.sh to start the silo again");
+            var (_, afterKill, _) = await Eventually.Until(async () =>
+            {
+                try { return await reporter.Get($"/api/v1/cases/{village}"); }
+                catch (HttpRequestException) { return (HttpStatusCode.ServiceUnavailable, (System.Text.Json.Nodes.JsonNode?)null, null!); }
+            }, r => r.Status == HttpStatusCode.OK, TimeSpan.FromSeconds(90), "the case to be served again after the kill");
+            Assert.Equal(2, (int)afterKill!["version"]!);
+            Assert.Equal("proposed", (string?)afterKill["status"]);
+            await run.StopAsync();
+            Assert.False(run.DatabaseRunning(), run.Output);
+        }
+        Directory.Delete(data, recursive: true);
+    }
 }
