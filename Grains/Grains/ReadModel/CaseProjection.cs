@@ -134,7 +134,7 @@ public sealed partial class CaseProjection(NpgsqlDataSource db, Microsoft.Extens
         await using var batch = db.CreateBatch();
         try
         {
-            foreach (var item in items) Add(batch, item, policy.Value);
+            Add(batch, items, policy.Value);
             // One implicit transaction for the whole batch: one round trip, one commit.
             await batch.ExecuteNonQueryAsync(ct);
         }
@@ -147,17 +147,23 @@ public sealed partial class CaseProjection(NpgsqlDataSource db, Microsoft.Extens
         }
     }
 
-    private static void Add(NpgsqlBatch batch, Item item, Periods.DuePolicy policy)
+    /// <summary>Three statements for the whole batch, one per table (ProjectionRows), and the secretary's where one changed.</summary>
+    private static void Add(NpgsqlBatch batch, List<Item> items, Periods.DuePolicy policy)
     {
-        var s = item.State;
-        int Count(ProblemStatus st) => s.Problems.Count(p => p.Status == st);
-        var row = LedgerRow.Of(s, policy);
-        batch.BatchCommands.Add(Command("""
+        var cases = ProjectionRows.Newest(items, i => i.State.Code, i => i.State.Version)
+            .Select(i => ProjectionRows.CaseOf(i.State, i.Digest, policy)).ToList();
+        batch.BatchCommands.Add(Rows("""
             INSERT INTO cases AS c (code, status, criteria, categories, problems_open, problems_resolved, problems_closed,
                                     problems_archived, four_ones, relapses, version, updated_at, opened_on, last_report_month,
                                     last_report_on_time, open_deadlines, main_problems, measures, digest, leader, helping_department,
                                     helping_department_type, work)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now(), $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+            SELECT code, status, criteria, categories, problems_open, problems_resolved, problems_closed, problems_archived, four_ones,
+                   relapses, version, now(), opened_on, last_report_month, last_report_on_time, open_deadlines, main_problems, measures,
+                   digest, leader, helping_department, helping_department_type, work::jsonb
+              FROM jsonb_to_recordset($1) AS x(code varchar, status varchar, criteria text[], categories text[], problems_open int,
+                   problems_resolved int, problems_closed int, problems_archived int, four_ones boolean, relapses int, version int,
+                   opened_on date, last_report_month varchar, last_report_on_time boolean, open_deadlines date[], main_problems varchar,
+                   measures varchar, digest text, leader text, helping_department text, helping_department_type varchar, work text)
             ON CONFLICT (code) DO UPDATE SET
                 status = excluded.status, criteria = excluded.criteria, categories = excluded.categories,
                 problems_open = excluded.problems_open, problems_resolved = excluded.problems_resolved,
@@ -169,49 +175,53 @@ public sealed partial class CaseProjection(NpgsqlDataSource db, Microsoft.Extens
                 leader = excluded.leader, helping_department = excluded.helping_department,
                 helping_department_type = excluded.helping_department_type, work = excluded.work
             WHERE c.version < excluded.version
-            """, s.Code, s.Status.ToWire(), s.Criteria, s.Categories, Count(ProblemStatus.Open), Count(ProblemStatus.Resolved),
-            Count(ProblemStatus.Closed), Count(ProblemStatus.Archived), s.Assignment is not null, s.Relapses, s.Version,
-            (object?)row.OpenedOn ?? new Null(NpgsqlDbType.Date), (object?)row.LastReportMonth ?? DBNull.Value,
-            (object?)row.LastReportOnTime ?? new Null(NpgsqlDbType.Boolean),
-            row.OpenDeadlines, (object?)row.MainProblems ?? DBNull.Value, (object?)row.Measures ?? DBNull.Value,
-            JsonSerializer.Serialize(item.Digest.Counters), (object?)s.Assignment?.Leader ?? DBNull.Value,
-            (object?)s.Assignment?.HelpingDepartment.Name ?? DBNull.Value,
-            s.Assignment is { } a ? JsonNamingPolicy.CamelCase.ConvertName(a.HelpingDepartment.Type.ToString()) : DBNull.Value,
-            new Jsonb(JsonSerializer.Serialize(CaseWork.Of(s), WorkJson))));
+            """, ProjectionRows.Json(cases)));
 
-        // Only when this item carries a secretary action (a new one, or one a repair catches up on): the
+        // Only when an item carries a secretary action (a new one, or one a repair catches up on): the
         // registry's lock is not taken for every later report of a case that once had one.
-        if (item.Entries.Any(e => e.Command == "secretaryAction") && CaseWork.Secretary(s) is { } secretary) AddSecretary(batch, s, secretary);
-
-        foreach (var r in item.Reports)
+        foreach (var item in items)
         {
-            batch.BatchCommands.Add(Command("""
+            if (item.Entries.Any(e => e.Command == "secretaryAction") && CaseWork.Secretary(item.State) is { } secretary)
+            {
+                AddSecretary(batch, item.State, secretary);
+            }
+        }
+
+        var reports = ProjectionRows.Newest(items.SelectMany(i => i.Reports.Select(r => ProjectionRows.ReportOf(i.State, r))),
+            r => (r.Code, r.Month), r => r.Version);
+        if (reports.Count > 0)
+        {
+            batch.BatchCommands.Add(Rows("""
                 INSERT INTO case_reports AS r (code, month, received_at, on_time, funds_yuan, projects, new_members, activists, reserve_cadres, version)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                SELECT * FROM jsonb_to_recordset($1) AS x(code varchar, month varchar, received_at timestamptz, on_time boolean,
+                       funds_yuan numeric, projects int, new_members int, activists int, reserve_cadres int, version int)
                 ON CONFLICT (code, month) DO UPDATE SET
                     funds_yuan = excluded.funds_yuan, projects = excluded.projects, new_members = excluded.new_members,
                     activists = excluded.activists, reserve_cadres = excluded.reserve_cadres, version = excluded.version
                 WHERE r.version < excluded.version
-                """, s.Code, r.Month.ToString(), r.ReceivedAt, r.OnTime, r.Figures.FundsYuan, r.Figures.Projects,
-                r.Figures.NewMembers, r.Figures.Activists, r.Figures.ReserveCadres, s.Version));
+                """, ProjectionRows.Json(reports)));
         }
 
-        foreach (var e in item.Entries)
+        // The audit log is append-only: a repeated entry (a repair, a retried batch) is skipped, never rewritten.
+        var history = items.SelectMany(i => i.Entries.Select(e => ProjectionRows.HistoryOf(i.State, e))).ToList();
+        if (history.Count > 0)
         {
-            batch.BatchCommands.Add(Command("""
+            batch.BatchCommands.Add(Rows("""
                 INSERT INTO case_history (code, version, at, actor, role, command, from_status, to_status, detail, note, changes)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                SELECT code, version, at, actor, role, command, from_status, to_status, detail, note, changes::jsonb
+                  FROM jsonb_to_recordset($1) AS x(code varchar, version int, at timestamptz, actor varchar, role varchar, command varchar,
+                       from_status varchar, to_status varchar, detail varchar, note text, changes text)
                 ON CONFLICT (code, version) DO NOTHING
-                """, s.Code, e.Version, e.At, e.By, e.Role.ToWire(), e.Command, e.From.ToWire(), e.To.ToWire(), e.Detail,
-                (object?)e.Note ?? DBNull.Value, new Jsonb(e.Changes is null ? null : JsonSerializer.Serialize(e.Changes, ChangesJson))));
+                """, ProjectionRows.Json(history)));
         }
     }
 
-    private static readonly JsonSerializerOptions ChangesJson = new(JsonSerializerDefaults.Web);
-    private static readonly JsonSerializerOptions WorkJson = new(JsonSerializerDefaults.Web)
+    private static NpgsqlBatchCommand Rows(string sql, string json)
     {
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
+        var cmd = new NpgsqlBatchCommand(sql);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = json, NpgsqlDbType = NpgsqlDbType.Jsonb });
+        return cmd;
+    }
 
     /// <summary>The registry's write lock (Api UnitProfileStore): a profile edit and this update never both take one version.</summary>
     private const long RegistryLock = 0x554E_4954_5752;

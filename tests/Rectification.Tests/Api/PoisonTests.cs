@@ -54,4 +54,39 @@ public sealed class PoisonTests(ApiFixture fx)
             e => e is not null, what: "the poison item in the dead letters");
         Assert.Contains("23503", error);
     }
+
+    [Fact]
+    public async Task Many_versions_of_one_case_queued_at_once_project_as_the_newest_with_every_history_entry()
+    {
+        // Queued back to back, most land in one batch: one upsert per table may touch a row only once,
+        // so the batch keeps the newest of each case and month, and the audit log gets every entry.
+        var projection = fx.SiloServices.GetRequiredService<CaseProjection>();
+        const string code = "150105003002";
+        var month = Periods.Period.Month(2026, 10);
+        var t0 = new DateTimeOffset(2026, 11, 3, 2, 0, 0, TimeSpan.Zero).AddTicks(1_234_567);   // below a microsecond too
+        var history = new List<HistoryEntry>();
+        for (var v = 1; v <= 40; v++)
+        {
+            var entry = new HistoryEntry(v, t0.AddSeconds(v), "t", Role.Reporter, v == 1 ? "findings" : "report", CaseStatus.Screened, CaseStatus.Screened,
+                $"第{v}次", Note: v % 2 == 0 ? "备注" : null, Changes: [new FieldChange("reports.2026-10.figures.projects", (v - 1).ToString(), v.ToString())]);
+            history.Add(entry);
+            var report = new MonthlyReport(month, new ReportFigures(0, 0, v + 0.25m, v, 0, 0, 0, 0, null), t0.AddSeconds(v), new DateOnly(2026, 11, 5), true, "t", v - 1);
+            var state = new CaseState { Code = code, Version = v, Status = CaseStatus.Screened, Criteria = ["C2"], History = [.. history], Reports = [report] };
+            await projection.EnqueueAsync(state, [entry], [report], Digest.Empty);
+        }
+
+        await Eventually.Until(() => fx.Db.ScalarAsync<int>($"SELECT coalesce(max(version), 0) FROM cases WHERE code = '{code}'"), v => v == 40,
+            what: "the newest version in the read model");
+        Assert.Equal(40L, await fx.Db.ScalarAsync<long>($"SELECT count(*) FROM case_history WHERE code = '{code}'"));
+        Assert.Equal(40, await fx.Db.ScalarAsync<int>($"SELECT projects FROM case_reports WHERE code = '{code}' AND month = '2026-10'"));
+        Assert.Equal(40.25m, await fx.Db.ScalarAsync<decimal>($"SELECT funds_yuan FROM case_reports WHERE code = '{code}' AND month = '2026-10'"));
+        // Times keep their microseconds, cut rather than rounded; text and JSON arrive as they were.
+        var at = await fx.Db.ScalarAsync<DateTime>($"SELECT at FROM case_history WHERE code = '{code}' AND version = 7");
+        Assert.Equal(t0.AddSeconds(7).UtcTicks / 10 * 10, at.Ticks);
+        Assert.Equal("第7次", await fx.Db.ScalarAsync<string>($"SELECT detail FROM case_history WHERE code = '{code}' AND version = 7"));
+        Assert.Equal("备注", await fx.Db.ScalarAsync<string>($"SELECT note FROM case_history WHERE code = '{code}' AND version = 8"));
+        Assert.Null(await fx.Db.ScalarAsync<string>($"SELECT note FROM case_history WHERE code = '{code}' AND version = 7"));
+        Assert.Equal("7", await fx.Db.ScalarAsync<string>($"SELECT changes -> 0 ->> 'to' FROM case_history WHERE code = '{code}' AND version = 7"));
+        Assert.Equal(["C2"], (await fx.Db.ScalarAsync<string[]>($"SELECT criteria FROM cases WHERE code = '{code}'"))!);
+    }
 }

@@ -1,0 +1,90 @@
+using System.Text.Json;
+using Rectification.Cases;
+
+namespace Rectification.ReadModel;
+
+/// <summary>
+/// A batch of queued items as the rows they become, one JSON array per table, which PostgreSQL expands
+/// with <c>jsonb_to_recordset</c>: one statement per table for the whole batch rather than one per row.
+/// Per row that spared the 10 to 22 parameter objects the silo built and bound, and PostgreSQL a
+/// statement's start-up and end (docs/benchmarks.md, session 9). A case or a month that occurs twice in a
+/// batch keeps only its newest version, because an upsert may not touch a row twice in one statement;
+/// the versions guard makes the older one a no-op anyway.
+/// </summary>
+public static class ProjectionRows
+{
+    public sealed record Case(string Code, string Status, string[] Criteria, string[] Categories, int ProblemsOpen, int ProblemsResolved,
+        int ProblemsClosed, int ProblemsArchived, bool FourOnes, int Relapses, int Version, DateOnly? OpenedOn, string? LastReportMonth,
+        bool? LastReportOnTime, DateOnly[] OpenDeadlines, string? MainProblems, string? Measures, string Digest, string? Leader,
+        string? HelpingDepartment, string? HelpingDepartmentType, string Work);
+
+    public sealed record Report(string Code, string Month, DateTime ReceivedAt, bool OnTime, decimal FundsYuan, int Projects, int NewMembers,
+        int Activists, int ReserveCadres, int Version);
+
+    public sealed record History(string Code, int Version, DateTime At, string Actor, string Role, string Command, string FromStatus,
+        string ToStatus, string Detail, string? Note, string? Changes);
+
+    /// <summary>The column names are the properties' in snake case; Chinese text stays UTF-8.</summary>
+    private static readonly JsonSerializerOptions RowJson = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+    private static readonly JsonSerializerOptions WebJson = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+    private static readonly JsonSerializerOptions ChangesJson = new(JsonSerializerDefaults.Web);
+
+    public static string Json<T>(IReadOnlyCollection<T> rows) => JsonSerializer.Serialize(rows, RowJson);
+
+    public static Case CaseOf(CaseState s, Rollup.Digest digest, Periods.DuePolicy policy)
+    {
+        int Count(ProblemStatus st) => s.Problems.Count(p => p.Status == st);
+        var row = LedgerRow.Of(s, policy);
+        return new Case(s.Code, s.Status.ToWire(), s.Criteria, s.Categories, Count(ProblemStatus.Open), Count(ProblemStatus.Resolved),
+            Count(ProblemStatus.Closed), Count(ProblemStatus.Archived), s.Assignment is not null, s.Relapses, s.Version,
+            row.OpenedOn, row.LastReportMonth, row.LastReportOnTime, row.OpenDeadlines, row.MainProblems, row.Measures,
+            JsonSerializer.Serialize(digest.Counters), s.Assignment?.Leader, s.Assignment?.HelpingDepartment.Name,
+            s.Assignment is { } a ? JsonNamingPolicy.CamelCase.ConvertName(a.HelpingDepartment.Type.ToString()) : null,
+            JsonSerializer.Serialize(CaseWork.Of(s), WebJson));
+    }
+
+    public static Report ReportOf(CaseState s, MonthlyReport r) =>
+        new(s.Code, r.Month.ToString(), Microseconds(r.ReceivedAt), r.OnTime, r.Figures.FundsYuan, r.Figures.Projects,
+            r.Figures.NewMembers, r.Figures.Activists, r.Figures.ReserveCadres, s.Version);
+
+    public static History HistoryOf(CaseState s, HistoryEntry e) =>
+        new(s.Code, e.Version, Microseconds(e.At), e.By, e.Role.ToWire(), e.Command, e.From.ToWire(), e.To.ToWire(), e.Detail, e.Note,
+            e.Changes is null ? null : JsonSerializer.Serialize(e.Changes, ChangesJson));
+
+    /// <summary>
+    /// PostgreSQL keeps microseconds. As a parameter a timestamp was cut to them; as text PostgreSQL would
+    /// round a seventh digit instead, so it is cut here, and a stored time stays what it was.
+    /// </summary>
+    private static DateTime Microseconds(DateTimeOffset at)
+    {
+        var ticks = at.UtcTicks;
+        return new DateTime(ticks - ticks % 10, DateTimeKind.Utc);
+    }
+
+    /// <summary>The newest version of each key; the order of first appearance is kept.</summary>
+    public static List<T> Newest<T, TKey>(IEnumerable<T> rows, Func<T, TKey> key, Func<T, int> version) where TKey : notnull
+    {
+        var at = new Dictionary<TKey, int>();
+        var kept = new List<T>();
+        foreach (var row in rows)
+        {
+            if (!at.TryGetValue(key(row), out var i))
+            {
+                at[key(row)] = kept.Count;
+                kept.Add(row);
+            }
+            else if (version(row) > version(kept[i]))
+            {
+                kept[i] = row;
+            }
+        }
+        return kept;
+    }
+}
