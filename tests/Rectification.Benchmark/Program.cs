@@ -22,11 +22,16 @@ var limit = Arg("--villages", int.MaxValue);
 var agedMonths = Arg("--aged-months", -1);
 // With --cohosted the silo serves the API itself (run.sh --cohosted): one process, no client hop.
 var cohosted = args.Contains("--cohosted");
+// With --warmup N, the first N villages report before the rush (and the peer's first N before its run),
+// untimed: a silo in service has run the report path before the month-end, and a path first hot in the
+// rush spends a sixth of the silo's CPU in the JIT's tier-up (docs/benchmarks.md, session 9).
+var warmupCount = Arg("--warmup", 0);
 if (args.Contains("--national")) return await NationalScale.RunAsync(FindRepo(), Arg("--sample", 50_000), concurrency);
 var policy = new DuePolicy();
 var month = Period.MonthOf(policy.LocalDate(DateTimeOffset.UtcNow)).ToString();
 var repo = FindRepo();
 var villages = RegistryImport.ReadRows().Where(r => r.Level == UnitLevel.Village).Select(r => r.Code).Take(limit).ToArray();
+var (warm, timed) = (villages[..Math.Min(warmupCount, villages.Length / 2)], villages[Math.Min(warmupCount, villages.Length / 2)..]);
 
 Console.WriteLine($"Month-end rush benchmark: {villages.Length} villages, {concurrency} concurrent reporters, month {month}, {Environment.ProcessorCount} cores, "
     + (cohosted ? "API co-hosted in the silo" : "API process and silo"));
@@ -84,7 +89,13 @@ await StoredSizes(system.ConnectionString);
 // tables were nearly empty (the townships' version query kept a sequential scan of `cases` that way).
 await Analyze(system.ConnectionString);
 
-// 2. The rush.
+// 2. The rush, after the warm-up if one was asked for.
+object Report() => new { problemsResolved = 1, measuresDone = 2, fundsYuan = 1234.56m, projects = 1, trainings = 1, newMembers = 1, activists = 2, reserveCadres = 3, narrative = "progress" };
+if (warm.Length > 0)
+{
+    var warmed = await Drive(warm, (v, w) => Post(reporters[w], $"/api/v1/cases/{v}/reports/{month}", Report()));
+    Console.WriteLine($"warm-up   {warm.Length} reports first, not timed ({warmed.Errors} errors); the rush is the other {timed.Length}");
+}
 await Statements.ResetAsync(system.ConnectionString);
 var cpu = new CpuMeter(system.SiloPid, system.ApiPid);
 // The silo's live heap (after a full collection it induces), which is what active cases hold: its RSS
@@ -92,8 +103,7 @@ var cpu = new CpuMeter(system.SiloPid, system.ApiPid);
 var liveBefore = await new SiloHeap(system.SiloPid, SiloMetrics.Of(system)).LiveBytesAsync();
 var rssBefore = system.SiloRssBytes();
 var cpuBeforeRush = cpu.Take();
-var rush = await Drive(villages, (v, w) => Post(reporters[w], $"/api/v1/cases/{v}/reports/{month}",
-    new { problemsResolved = 1, measuresDone = 2, fundsYuan = 1234.56m, projects = 1, trainings = 1, newMembers = 1, activists = 2, reserveCadres = 3, narrative = "progress" }));
+var rush = await Drive(timed, (v, w) => Post(reporters[w], $"/api/v1/cases/{v}/reports/{month}", Report()));
 var lastAck = DateTime.UtcNow;
 var rushCpu = CpuMeter.Between(cpuBeforeRush, cpu.Take());
 var rssAfter = system.SiloRssBytes();
@@ -103,7 +113,7 @@ var expectedTask = Task.Run(() => Expected(system.ConnectionString, month, polic
 var converged = await Converge(expectedTask, lastAck);
 
 // Where PostgreSQL's time went during the rush and until the read model caught up, per report.
-var statements = await Statements.ReadAsync(system.ConnectionString, villages.Length);
+var statements = await Statements.ReadAsync(system.ConnectionString, timed.Length);
 
 // 4. The same durable single-row write, straight to PostgreSQL, same concurrency, same count.
 var direct = await Direct(system.ConnectionString, villages, month);
@@ -116,8 +126,7 @@ CpuMeter.Sample peerCpu;
 await using (var crud = await CrudPeer.StartAsync(system.ConnectionString, File.ReadAllText(Path.Combine(system.DataDir, "signing.key")).Trim(), concurrency + 4))
 {
     using var peerHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = new Uri(crud.BaseUrl) };
-    var cpuBeforePeer = cpu.Take();
-    peer = await Drive(villages, async (v, w) =>
+    async Task PeerReport(string v, int w)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/cases/{v}/reports/{month}")
         {
@@ -126,14 +135,17 @@ await using (var crud = await CrudPeer.StartAsync(system.ConnectionString, File.
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", reporters[w]);
         using var response = await peerHttp.SendAsync(request);
         if (!response.IsSuccessStatusCode) throw new HttpRequestException($"peer: {(int)response.StatusCode}");
-    });
+    }
+    if (warm.Length > 0) await Drive(warm, PeerReport);
+    var cpuBeforePeer = cpu.Take();
+    peer = await Drive(timed, PeerReport);
     peerCpu = CpuMeter.Between(cpuBeforePeer, cpu.Take());
 }
-var peerPerSecond = villages.Length / peer.Elapsed.TotalSeconds;
+var peerPerSecond = timed.Length / peer.Elapsed.TotalSeconds;
 
-var reportsPerSecond = villages.Length / rush.Elapsed.TotalSeconds;
+var reportsPerSecond = timed.Length / rush.Elapsed.TotalSeconds;
 var directPerSecond = villages.Length / direct.Elapsed.TotalSeconds;
-Console.WriteLine($"rush      {villages.Length} reports in {rush.Elapsed.TotalSeconds:F1} s = {reportsPerSecond:F0} reports/s ({rush.Errors} errors)");
+Console.WriteLine($"rush      {timed.Length} reports in {rush.Elapsed.TotalSeconds:F1} s = {reportsPerSecond:F0} reports/s ({rush.Errors} errors)");
 Console.WriteLine($"          latency ms p50 {rush.P(50):F1}  p95 {rush.P(95):F1}  p99 {rush.P(99):F1}  max {rush.P(100):F1}");
 Console.WriteLine($"roll-up   region summary exact {converged.TotalMilliseconds:F0} ms after the last acknowledged write (target ≤ 2000 ms)");
 Console.WriteLine($"direct    {villages.Length} upserts in {direct.Elapsed.TotalSeconds:F1} s = {directPerSecond:F0} writes/s; latency ms p50 {direct.P(50):F1}  p95 {direct.P(95):F1}  p99 {direct.P(99):F1}");
@@ -143,7 +155,7 @@ Console.WriteLine($"peer      CRUD peer {peerPerSecond:F0} reports/s ({peer.Erro
 Console.WriteLine($"memory    silo live heap {liveBefore / 1048576} MiB before the rush ({liveBefore / 1024.0 / villages.Length:F1} KB per village); RSS {rssBefore / 1048576} MiB before, {rssAfter / 1048576} MiB after");
 // Per report: the product's processes and PostgreSQL during the rush; the peer's (this process minus the
 // load generator's share, which the rush measured) and PostgreSQL during the peer's run.
-double PerReport(double ms) => ms / villages.Length;
+double PerReport(double ms) => ms / timed.Length;
 Console.WriteLine($"cpu       per report, rush: silo {PerReport(rushCpu.Silo):F3} ms, API {PerReport(rushCpu.Api):F3} ms, PostgreSQL {PerReport(rushCpu.Postgres):F3} ms, load generator {PerReport(rushCpu.Self):F3} ms");
 Console.WriteLine($"          per report, peer: peer {PerReport(peerCpu.Self - rushCpu.Self):F3} ms, PostgreSQL {PerReport(peerCpu.Postgres):F3} ms");
 foreach (var line in statements) Console.WriteLine(line);
