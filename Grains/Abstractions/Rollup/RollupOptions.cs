@@ -3,6 +3,8 @@ namespace Rectification.Rollup;
 /// <summary>Timing of the roll-up, configured under "Rollup".</summary>
 public sealed class RollupOptions
 {
+    /// <summary>A silo gathers its villages' digests this long and sends each township's together (DigestOutbox).</summary>
+    public int OutboxMilliseconds { get; set; } = 20;
     /// <summary>Child changes within this window produce one upward publish.</summary>
     public int CoalesceMilliseconds { get; set; } = 200;
     /// <summary>How often an active parent compares its children's versions with what it holds.</summary>

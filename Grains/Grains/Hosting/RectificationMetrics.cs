@@ -29,6 +29,9 @@ public static class RectificationMetrics
     public static readonly Histogram<int> GroupCommitSize = Meter.CreateHistogram<int>("rectification.storage.group_commit_size", "{write}",
         "Case state writes committed together in one transaction.");
 
+    public static readonly Histogram<int> OutboxBatchSize = Meter.CreateHistogram<int>("rectification.rollup.outbox_batch_size", "{digest}",
+        "Villages' digests sent to one township in one stream message.");
+
     public static Func<long>? QueueLength { get; set; }
 
     static RectificationMetrics()

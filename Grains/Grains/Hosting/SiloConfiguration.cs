@@ -27,6 +27,8 @@ public static class SiloConfiguration
         silo.Services.AddSingleton<UnitRegistry>();
         silo.Services.AddSingleton<CaseProjection>();
         silo.Services.AddHostedService(sp => sp.GetRequiredService<CaseProjection>());
+        silo.Services.AddSingleton<DigestOutbox>();
+        silo.Services.AddHostedService(sp => sp.GetRequiredService<DigestOutbox>());
         silo.Services.AddHostedService<LostSiloReconciler>();
         silo.Services.AddHostedService<Campaign.SweepStarter>();
         silo.Services.AddHostedService<Campaign.NoticeDelivery>();

@@ -13,14 +13,14 @@ namespace Rectification.Villages;
 /// rules decide, write the new state durably, then hand it to the read-model projection and publish
 /// its digest to the township. The caller hears "accepted" only after the state write has committed.
 /// </summary>
-public sealed partial class VillageGrain(
+public sealed class VillageGrain(
     [PersistentState(Names.CaseState, Names.CaseStorage)] IPersistentState<CaseState> store,
     CaseProjection projection,
+    DigestOutbox outbox,
     Npgsql.NpgsqlDataSource db,
     UnitRegistry registry,
     ReportingClock clock,
-    IOptions<DuePolicy> policy,
-    ILogger<VillageGrain> log) : Grain, IVillageGrain
+    IOptions<DuePolicy> policy) : Grain, IVillageGrain
 {
     // A silo that died between a state write and its projection leaves the read model behind: catch up.
     public override Task OnActivateAsync(CancellationToken ct) => RepairReadModelAsync(ct);
@@ -82,22 +82,12 @@ public sealed partial class VillageGrain(
     }
 
     /// <summary>
-    /// The new digest goes to the township's stream. Best effort on purpose: the write is already
-    /// durable, and a lost message is healed by the township's reconciliation.
+    /// The new digest goes to the township's stream, with its neighbours' (DigestOutbox). Best effort on
+    /// purpose: the write is already durable, and a lost message is healed by the township's reconciliation.
     /// </summary>
     private async Task PublishAsync(CaseState state, Digest digest)
     {
-        try
-        {
-            if ((await registry.FindAsync(state.Code))?.ParentCode is not { } township) return;
-            var stream = this.GetStreamProvider(Names.RollupStreams)
-                .GetStream<DigestMessage>(StreamId.Create(Names.SummaryNamespace, township));
-            await stream.OnNextAsync(new DigestMessage(state.Code, HeldDigest.Of(digest)));
-        }
-        catch (Exception ex)
-        {
-            LogPublishFailed(log, ex, state.Code);
-        }
+        if ((await registry.FindAsync(state.Code))?.ParentCode is { } township) outbox.Post(township, state.Code, HeldDigest.Of(digest));
     }
 
     public async Task<CaseResult> ExecuteAsync(CaseCommand command, Actor actor, CommandConditions conditions)
@@ -182,7 +172,4 @@ public sealed partial class VillageGrain(
         }
         return s.Idempotency.FirstOrDefault(e => e.Key == key) is { } old ? (old.RequestHash, old.Ack) : (null, null);
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing the digest of {Code} failed; reconciliation will heal it")]
-    private static partial void LogPublishFailed(ILogger logger, Exception ex, string code);
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
 using Rectification.Areas;
 using Rectification.Cases;
@@ -204,5 +205,31 @@ public sealed class RollupGrainTests(ClusterFixture fx, ITestOutputHelper output
         await stream.OnNextAsync(new DigestMessage(children[0], HeldDigest.Of(Active(3, 1))));   // late arrival of an old one
         await Task.Delay(500);
         Assert.Equal(1, (await grain.GetSummaryAsync(november)).Figures["cases.active"]);
+    }
+
+    [Fact]
+    public async Task A_silos_digests_for_one_township_go_out_together_and_only_the_newest_of_each()
+    {
+        // Another township no other test touches (the test above takes the league's last).
+        var township = Rows.Where(r => r.Level == UnitLevel.Township && r.Code.StartsWith("1529")).Select(r => r.Code).First();
+        var children = Rows.Where(r => r.ParentCode == township).Select(r => r.Code).Take(6).ToArray();
+        Assert.Equal(6, children.Length);
+        var outbox = fx.Cluster.Silos[0].ServiceProvider.GetRequiredService<DigestOutbox>();
+        var day = new DateOnly(2026, 11, 2).DayNumber;
+        HeldDigest Active(long version, long n) => HeldDigest.Of(new Digest(version, new() { ["cases.active"] = new() { [day] = n } }));
+        var (batchesBefore, digestsBefore) = outbox.Sent;
+
+        // Six villages' digests within a moment of each other, as a rush hands them over; the first
+        // village's older digest comes after its newer one and must not replace it.
+        foreach (var child in children) outbox.Post(township, child, Active(2, 1));
+        outbox.Post(township, children[0], Active(1, 5));
+
+        var grain = fx.Client.GetGrain<IAreaGrain>(township);
+        var summary = await Eventually.Until(() => grain.GetSummaryAsync(Period.Parse("2026-11")), s => s.Version == 12, what: "six digests merged");
+        Assert.Equal(6, summary.Figures["cases.active"]);
+        var (batches, digests) = outbox.Sent;
+        Assert.True(digests - digestsBefore >= 6, $"{digests - digestsBefore} digests sent");
+        // Other activity may send its own messages meanwhile, one digest or more each: these six shared theirs.
+        Assert.True(batches - batchesBefore < digests - digestsBefore, $"{batches - batchesBefore} messages for {digests - digestsBefore} digests");
     }
 }
