@@ -16,20 +16,25 @@ public static class GrainsByCode
 
     private static T Get<T>(IGrainFactory grains, string code) where T : IGrainWithStringKey
     {
-        var (interfaceType, grainType) = Types<T>.Resolved ??= Resolve<T>(grains);
-        return (T)grains.GetGrain(GrainId.Create(grainType, code), interfaceType);
+        var types = Types<T>.Resolved ??= Resolve<T>(grains);
+        return (T)grains.GetGrain(GrainId.Create(types.Grain, code), types.Interface);
     }
 
     // One reference made the ordinary way tells both types.
-    private static (GrainInterfaceType, GrainType) Resolve<T>(IGrainFactory grains) where T : IGrainWithStringKey
+    private static ResolvedTypes Resolve<T>(IGrainFactory grains) where T : IGrainWithStringKey
     {
         var reference = (GrainReference)(object)grains.GetGrain<T>("0");
-        return (reference.InterfaceType, reference.GrainId.Type);
+        return new ResolvedTypes(reference.InterfaceType, reference.GrainId.Type);
     }
+
+    // A reference, so that it is published whole: a struct of several words written by one thread could
+    // be read half-written by another (an interface type still empty: an untyped reference, and a failed
+    // cast under concurrent first calls).
+    private sealed record ResolvedTypes(GrainInterfaceType Interface, GrainType Grain);
 
     // Written once per interface; a race only resolves the same types twice.
     private static class Types<T>
     {
-        public static (GrainInterfaceType, GrainType)? Resolved;
+        public static ResolvedTypes? Resolved;
     }
 }
