@@ -14,7 +14,10 @@ public sealed class Access(UnitRegistry registry, IHttpContextAccessor http)
 {
     private const string TargetKey = "access.target";
 
-    public Caller Caller => Caller.From(http.HttpContext!.User);
+    private Caller? _caller;
+
+    /// <summary>The caller of this request (the service is scoped to it): read off the token's claims once.</summary>
+    public Caller Caller => _caller ??= Caller.From(http.HttpContext!.User);
 
     /// <summary>The target unit the route's access rule checked (null when it was a unit still to be created).</summary>
     public UnitRegistry.Node? Target => http.HttpContext!.Items[TargetKey] as UnitRegistry.Node;

@@ -25,6 +25,11 @@ public sealed record HeldDigest(
     // Counter names are few (statuses, criteria, categories, one per month for some): one copy of each.
     private static readonly ConcurrentDictionary<string, string> Names = new(StringComparer.Ordinal);
 
+    public static HeldDigest Empty { get; } = new(0, true, [], [], [], []);
+
+    /// <summary>The one shared copy of a counter's name.</summary>
+    public static string Shared(string counter) => Names.GetOrAdd(counter, counter);
+
     public static HeldDigest Of(Digest digest) => Of(digest.Counters, digest.Version, digest.Settled);
 
     /// <summary>A flat copy of counters as they stand (a digest's, or a parent's running total).</summary>
@@ -61,12 +66,58 @@ public sealed record HeldDigest(
         return new Digest(Version, counters, Settled);
     }
 
+    /// <summary>
+    /// The counters as JSON text in the nested shape (<c>{"counter": {"day": value}}</c>), the way
+    /// the read model keeps a case's digest, written straight from the arrays.
+    /// </summary>
+    public string ToJson()
+    {
+        // A buffer and a writer per thread, reused: the text is written synchronously, start to end.
+        var (buffer, writer) = _text ??= (new System.Buffers.ArrayBufferWriter<byte>(4096), new Utf8JsonWriter(Stream.Null));
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        WriteCounters(writer);
+        writer.Flush();
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    [ThreadStatic] private static (System.Buffers.ArrayBufferWriter<byte>, Utf8JsonWriter)? _text;
+
+    private void WriteCounters(Utf8JsonWriter writer)
+    {
+        Span<byte> day = stackalloc byte[12];
+        writer.WriteStartObject();
+        var start = 0;
+        for (var c = 0; c < Counters.Length; c++)
+        {
+            writer.WriteStartObject(Counters[c]);
+            for (var i = start; i < Ends[c]; i++)
+            {
+                System.Buffers.Text.Utf8Formatter.TryFormat(Days[i], day, out var n);
+                writer.WriteNumber(day[..n], Values[i]);
+            }
+            writer.WriteEndObject();
+            start = Ends[c];
+        }
+        writer.WriteEndObject();
+    }
+
     private sealed class HeldDigestJson : JsonConverter<HeldDigest>
     {
         public override HeldDigest Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
             Of(JsonSerializer.Deserialize<Digest>(ref reader, options) ?? throw new JsonException("A held digest is null."));
 
-        public override void Write(Utf8JsonWriter writer, HeldDigest value, JsonSerializerOptions options) =>
-            JsonSerializer.Serialize(writer, value.ToDigest(), options);
+        public override void Write(Utf8JsonWriter writer, HeldDigest value, JsonSerializerOptions options)
+        {
+            // A digest's shape, written from the arrays: version, counters, settled.
+            writer.WriteStartObject();
+            writer.WriteNumber(Name(options, nameof(Digest.Version)), value.Version);
+            writer.WritePropertyName(Name(options, nameof(Digest.Counters)));
+            value.WriteCounters(writer);
+            writer.WriteBoolean(Name(options, nameof(Digest.Settled)), value.Settled);
+            writer.WriteEndObject();
+        }
+
+        private static string Name(JsonSerializerOptions options, string property) => options.PropertyNamingPolicy?.ConvertName(property) ?? property;
     }
 }

@@ -21,11 +21,11 @@ public sealed partial class CaseProjection(NpgsqlDataSource db, Microsoft.Extens
     // A full queue makes the writing grain wait (its caller, in the end): the audit log gets no holes.
     private readonly Channel<Item> _queue = Channel.CreateBounded<Item>(new BoundedChannelOptions(100_000) { FullMode = BoundedChannelFullMode.Wait });
 
-    private sealed record Item(CaseState State, HistoryEntry[] Entries, MonthlyReport[] Reports, Rollup.Digest Digest);
+    private sealed record Item(CaseState State, HistoryEntry[] Entries, MonthlyReport[] Reports, Rollup.HeldDigest Digest);
 
     /// <param name="reports">The monthly reports to write: the one just submitted, or all of them when catching up.</param>
     /// <param name="digest">The case's roll-up digest at this version, kept beside the row for drill-through.</param>
-    public ValueTask EnqueueAsync(CaseState state, IEnumerable<HistoryEntry> entries, IEnumerable<MonthlyReport> reports, Rollup.Digest digest)
+    public ValueTask EnqueueAsync(CaseState state, IEnumerable<HistoryEntry> entries, IEnumerable<MonthlyReport> reports, Rollup.HeldDigest digest)
     {
         var item = new Item(state, [.. entries], [.. reports], digest);
         return _queue.Writer.TryWrite(item) ? ValueTask.CompletedTask : WaitForRoomAsync(item);
@@ -216,10 +216,10 @@ public sealed partial class CaseProjection(NpgsqlDataSource db, Microsoft.Extens
         }
     }
 
-    private static NpgsqlBatchCommand Rows(string sql, string json)
+    private static NpgsqlBatchCommand Rows(string sql, byte[] json)
     {
         var cmd = new NpgsqlBatchCommand(sql);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = json, NpgsqlDbType = NpgsqlDbType.Jsonb });
+        cmd.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = json, NpgsqlDbType = NpgsqlDbType.Jsonb });
         return cmd;
     }
 

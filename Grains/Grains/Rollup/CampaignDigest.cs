@@ -15,7 +15,7 @@ public static class CampaignDigest
 {
     private static readonly CounterNames Planned = new("activityPlans.planned.");
 
-    public static void Add(Counters c, CaseState s, IReadOnlyList<Span> inLedger, DuePolicy policy)
+    public static void Add(ICounterSink c, CaseState s, IReadOnlyList<Span> inLedger, DuePolicy policy)
     {
         AddPairings(c, s, inLedger);
         foreach (var m in MemberProgress.Months(s, inLedger, policy))
@@ -46,7 +46,7 @@ public static class CampaignDigest
         }
     }
 
-    private static void AddPairings(Counters c, CaseState s, IReadOnlyList<Span> inLedger)
+    private static void AddPairings(ICounterSink c, CaseState s, IReadOnlyList<Span> inLedger)
     {
         var paired = new List<Span>();
         foreach (var p in s.Pairings)
@@ -71,7 +71,7 @@ public static class CampaignDigest
     /// while in post (until the next appointment or removal), as trained once a training of at least
     /// three days (seed 004) began on or after the appointment, untrained before.
     /// </summary>
-    private static void AddSecretaries(Counters c, CaseState s)
+    private static void AddSecretaries(ICounterSink c, CaseState s)
     {
         var actions = s.SecretaryActions.OrderBy(a => a.On).ToList();
         foreach (var a in actions) c.Add($"secretaries.{Past(a.Kind)}", a.On.DayNumber, 1);

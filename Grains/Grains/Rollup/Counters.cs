@@ -3,7 +3,7 @@ using Rectification.Rollup;
 namespace Rectification.Rollup;
 
 /// <summary>A mutable sum of digests: add a child's digest, take an old one away, read the total.</summary>
-public sealed class Counters
+public sealed class Counters : ICounterSink
 {
     private readonly Dictionary<string, Dictionary<int, long>> _values = [];
 

@@ -20,7 +20,7 @@ public static class DaySpans
         spans.Any(s => s.From <= day && (s.Until is null || day < s.Until.Value));
 
     /// <summary>+1 over every span: a level counter that holds on exactly those days.</summary>
-    public static void Add(Counters c, string counter, IReadOnlyList<Span> spans)
+    public static void Add(ICounterSink c, string counter, IReadOnlyList<Span> spans)
     {
         for (var i = 0; i < spans.Count; i++)
         {
@@ -33,7 +33,7 @@ public static class DaySpans
     /// +1 over the days of the spans that fall in [from, until): <see cref="Add"/> of their intersection
     /// with one window, without building it (a digest does this for every month a case was in the ledger).
     /// </summary>
-    public static void AddWithin(Counters c, string counter, IReadOnlyList<Span> spans, DateOnly from, DateOnly until)
+    public static void AddWithin(ICounterSink c, string counter, IReadOnlyList<Span> spans, DateOnly from, DateOnly until)
     {
         for (var i = 0; i < spans.Count; i++)
         {

@@ -17,9 +17,24 @@ public static class DigestBuilder
     private static readonly CounterNames ByCriterion = new("byCriterion."), ByCategory = new("byLaggingCategory."),
         ReportedActive = new("reportedActive.");
 
+    /// <summary>The case's digest, nested: for reading it through (summaries, reconciliation, tests).</summary>
     public static Digest From(CaseState s, DuePolicy policy)
     {
         var c = new Counters();
+        Build(s, policy, c);
+        return c.Take(s.Version);
+    }
+
+    /// <summary>The case's digest in the flat form its township holds and the stream carries: what a command publishes.</summary>
+    public static HeldDigest Held(CaseState s, DuePolicy policy)
+    {
+        var c = DigestSum.Start();
+        Build(s, policy, c);
+        return c.ToHeld(s.Version);
+    }
+
+    private static void Build(CaseState s, DuePolicy policy, ICounterSink c)
+    {
         int Day(DateTimeOffset at) => policy.LocalDate(at).DayNumber;
 
         var status = CaseStatus.Normal;
@@ -49,8 +64,8 @@ public static class DigestBuilder
             if (status != statusBefore || !ReferenceEquals(criteria, criteriaBefore) || !ReferenceEquals(categories, categoriesBefore)
                 || assigned != assignedBefore || department != departmentBefore)
             {
-                foreach (var k in Contribution(statusBefore, criteriaBefore, categoriesBefore, assignedBefore, departmentBefore)) c.Add(k, day, -1);
-                foreach (var k in Contribution(status, criteria, categories, assigned, department)) c.Add(k, day, +1);
+                AddContribution(c, day, -1, statusBefore, criteriaBefore, categoriesBefore, assignedBefore, departmentBefore);
+                AddContribution(c, day, +1, status, criteria, categories, assigned, department);
             }
 
             if (e.Command is "approval" or "import" && e.To == CaseStatus.Open) c.Add("cases.opened", day, 1);
@@ -85,20 +100,20 @@ public static class DigestBuilder
             c.Add("evaluations.scoreSum", ev.Quarter.Start.DayNumber, ev.Score);
         }
         CampaignDigest.Add(c, s, inLedger, policy);
-        return c.Take(s.Version);
     }
 
     /// <summary>
     /// The level counters an active case adds to: its criteria, categories, four-ones coverage, and
     /// whether its helping department's type fits its lagging categories (<see cref="DepartmentMatch"/>).
     /// </summary>
-    private static IEnumerable<string> Contribution(CaseStatus status, string[] criteria, string[] categories, bool assigned, DepartmentType? department)
+    private static void AddContribution(ICounterSink c, int day, int sign, CaseStatus status, string[] criteria, string[] categories, bool assigned,
+        DepartmentType? department)
     {
-        if (!status.IsActive()) yield break;
-        foreach (var k in criteria) yield return ByCriterion[k];
-        foreach (var k in categories) yield return ByCategory[k];
-        yield return assigned ? "fourOnes.covered" : "fourOnes.missing";
-        if (assigned && department is { } type && !DepartmentMatch.Fits(type, categories)) yield return "fourOnes.mismatched";
+        if (!status.IsActive()) return;
+        foreach (var k in criteria) c.Add(ByCriterion[k], day, sign);
+        foreach (var k in categories) c.Add(ByCategory[k], day, sign);
+        c.Add(assigned ? "fourOnes.covered" : "fourOnes.missing", day, sign);
+        if (assigned && department is { } type && !DepartmentMatch.Fits(type, categories)) c.Add("fourOnes.mismatched", day, sign);
     }
 
     /// <summary>
@@ -125,7 +140,7 @@ public static class DigestBuilder
     private static DepartmentType? ParseType(string? wire) =>
         Enum.TryParse<DepartmentType>(wire, ignoreCase: true, out var t) ? t : null;
 
-    private static void AddProblem(Counters c, ProblemItem p, DateTimeOffset plannedAt, Func<DateTimeOffset, int> day)
+    private static void AddProblem(ICounterSink c, ProblemItem p, DateTimeOffset plannedAt, Func<DateTimeOffset, int> day)
     {
         var planned = day(plannedAt);
         c.Add("problems.open", planned, 1);
@@ -147,7 +162,7 @@ public static class DigestBuilder
     }
 
     /// <summary>Overdue days within [from, until) for one deadline, ending on the day the problem is closed.</summary>
-    private static void AddOverdue(Counters c, int from, int? until, DateOnly deadline, int? closed)
+    private static void AddOverdue(ICounterSink c, int from, int? until, DateOnly deadline, int? closed)
     {
         var start = Math.Max(deadline.DayNumber + 1, from);
         int? end = (until, closed) switch

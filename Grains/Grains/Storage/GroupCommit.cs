@@ -59,18 +59,18 @@ public sealed class GroupCommit : IAsyncDisposable
         }
     }
 
-    private async Task CommitAsync(List<Pending> batch)
+    private async Task CommitAsync(List<Pending> batch, bool retry = false)
     {
         int[] results;
         try
         {
-            results = await RunAsync(batch);
+            results = await RunAsync(batch, retry);
         }
         catch (Exception ex) when (batch.Count > 1 && !DatabaseErrors.IsTransient(ex))
         {
             // One statement failed for its content and took the transaction with it. Nothing was
             // written: run each on its own, so only that one fails.
-            foreach (var item in batch) await CommitAsync([item]);
+            foreach (var item in batch) await CommitAsync([item], retry: true);
             return;
         }
         catch (Exception ex)
@@ -81,7 +81,7 @@ public sealed class GroupCommit : IAsyncDisposable
         for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(results[i]);
     }
 
-    private async Task<int[]> RunAsync(List<Pending> items)
+    private async Task<int[]> RunAsync(List<Pending> items, bool retry)
     {
         Interlocked.Increment(ref _transactions);
         await using var conn = await _db.OpenConnectionAsync();
@@ -89,7 +89,13 @@ public sealed class GroupCommit : IAsyncDisposable
         await using var batch = new NpgsqlBatch(conn, tx);
         foreach (var item in items)
         {
-            // A statement may be retried alone after its batch failed: it can belong to one batch at a time.
+            // A statement retried alone after its batch failed runs as a copy: the failed batch may still
+            // hold the original. The first attempt runs the caller's own (no parameters copied per write).
+            if (!retry)
+            {
+                batch.BatchCommands.Add(item.Command);
+                continue;
+            }
             var copy = new NpgsqlBatchCommand(item.Command.CommandText);
             foreach (NpgsqlParameter p in item.Command.Parameters) copy.Parameters.Add(p.Clone());
             batch.BatchCommands.Add(copy);

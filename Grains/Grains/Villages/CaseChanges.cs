@@ -75,6 +75,12 @@ public static class CaseChanges
     private static void Compare<T>(List<FieldChange> changes, string path, T? before, T? after)
     {
         if (ReferenceEquals(before, after)) return;
+        // Something new or gone (a report, a finding) is one change of the whole: no tree to compare.
+        if (before is null || after is null)
+        {
+            changes.Add(new FieldChange(path, before is null ? null : JsonSerializer.Serialize(before, Json), after is null ? null : JsonSerializer.Serialize(after, Json)));
+            return;
+        }
         Diff(changes, path, JsonSerializer.SerializeToNode(before, Json), JsonSerializer.SerializeToNode(after, Json));
     }
 

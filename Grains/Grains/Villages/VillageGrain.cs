@@ -44,7 +44,7 @@ public sealed class VillageGrain(
         {
             _queued = (store.State.Version, System.Diagnostics.Stopwatch.GetTimestamp());
             var state = store.State with { Code = this.GetPrimaryKeyString() };
-            var digest = DigestBuilder.From(state, policy.Value);
+            var digest = DigestBuilder.Held(state, policy.Value);
             // The history in memory is slim: the audit log gets the whole entries, from storage.
             await projection.EnqueueAsync(state, await CaseParts.HistoryAsync(db, state.Code, projected), state.Reports, digest);
             await PublishAsync(state, digest);
@@ -65,7 +65,7 @@ public sealed class VillageGrain(
     public async Task RegistryChangedAsync()
     {
         await registry.RefreshAsync();
-        if (store.State.Version > 0) await PublishAsync(store.State with { Code = this.GetPrimaryKeyString() }, DigestBuilder.From(store.State, policy.Value));
+        if (store.State.Version > 0) await PublishAsync(store.State with { Code = this.GetPrimaryKeyString() }, DigestBuilder.Held(store.State, policy.Value));
     }
 
     public Task<CaseState> GetAsync() => Task.FromResult(store.State with { Code = this.GetPrimaryKeyString() });
@@ -85,9 +85,9 @@ public sealed class VillageGrain(
     /// The new digest goes to the township's stream, with its neighbours' (DigestOutbox). Best effort on
     /// purpose: the write is already durable, and a lost message is healed by the township's reconciliation.
     /// </summary>
-    private async Task PublishAsync(CaseState state, Digest digest)
+    private async Task PublishAsync(CaseState state, HeldDigest digest)
     {
-        if ((await registry.FindAsync(state.Code))?.ParentCode is { } township) outbox.Post(township, state.Code, HeldDigest.Of(digest));
+        if ((await registry.FindAsync(state.Code))?.ParentCode is { } township) outbox.Post(township, state.Code, digest);
     }
 
     public async Task<CaseResult> ExecuteAsync(CaseCommand command, Actor actor, CommandConditions conditions)
@@ -155,7 +155,7 @@ public sealed class VillageGrain(
             DeactivateOnIdle();
             throw;
         }
-        var digest = DigestBuilder.From(after, policy.Value);
+        var digest = DigestBuilder.Held(after, policy.Value);
         _queued = (after.Version, System.Diagnostics.Stopwatch.GetTimestamp());
         await projection.EnqueueAsync(after, [entry], command is SubmitMonthlyReport r ? after.Reports.Where(x => x.Month == r.Month) : [], digest);
         await PublishAsync(after, digest);

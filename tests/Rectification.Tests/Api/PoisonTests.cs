@@ -44,8 +44,8 @@ public sealed class PoisonTests(ApiFixture fx)
         var poison = new CaseState { Code = "159999999999", Version = 3, Status = CaseStatus.Screened };
         var good = new CaseState { Code = "150105003001", Version = 1, Status = CaseStatus.Screened, Criteria = ["C2"],
             History = [new HistoryEntry(1, DateTimeOffset.UtcNow, "t", Role.Reporter, "findings", CaseStatus.Normal, CaseStatus.Screened, "d")] };
-        await projection.EnqueueAsync(poison, [], [], Digest.Empty);
-        await projection.EnqueueAsync(good, good.History, [], Digest.Empty);
+        await projection.EnqueueAsync(poison, [], [], HeldDigest.Empty);
+        await projection.EnqueueAsync(good, good.History, [], HeldDigest.Empty);
 
         await Eventually.Until(() => fx.Db.ScalarAsync<int>("SELECT coalesce(max(version), 0) FROM cases WHERE code = '150105003001'"), v => v == 1,
             what: "the good item to reach the read model");
@@ -72,7 +72,7 @@ public sealed class PoisonTests(ApiFixture fx)
             history.Add(entry);
             var report = new MonthlyReport(month, new ReportFigures(0, 0, v + 0.25m, v, 0, 0, 0, 0, null), t0.AddSeconds(v), new DateOnly(2026, 11, 5), true, "t", v - 1);
             var state = new CaseState { Code = code, Version = v, Status = CaseStatus.Screened, Criteria = ["C2"], History = [.. history], Reports = [report] };
-            await projection.EnqueueAsync(state, [entry], [report], Digest.Empty);
+            await projection.EnqueueAsync(state, [entry], [report], HeldDigest.Empty);
         }
 
         await Eventually.Until(() => fx.Db.ScalarAsync<int>($"SELECT coalesce(max(version), 0) FROM cases WHERE code = '{code}'"), v => v == 40,
