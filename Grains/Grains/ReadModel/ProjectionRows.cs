@@ -15,14 +15,15 @@ public static class ProjectionRows
 {
     public sealed record Case(string Code, string Status, string[] Criteria, string[] Categories, int ProblemsOpen, int ProblemsResolved,
         int ProblemsClosed, int ProblemsArchived, bool FourOnes, int Relapses, int Version, DateOnly? OpenedOn, string? LastReportMonth,
-        bool? LastReportOnTime, DateOnly[] OpenDeadlines, string? MainProblems, string? Measures, string Digest, string? Leader,
-        string? HelpingDepartment, string? HelpingDepartmentType, string Work);
+        bool? LastReportOnTime, DateOnly[] OpenDeadlines, string? MainProblems, string? Measures,
+        [property: System.Text.Json.Serialization.JsonIgnore] string Digest, string? Leader,
+        string? HelpingDepartment, string? HelpingDepartmentType, [property: System.Text.Json.Serialization.JsonIgnore] string Work);
 
     public sealed record Report(string Code, string Month, DateTime ReceivedAt, bool OnTime, decimal FundsYuan, int Projects, int NewMembers,
         int Activists, int ReserveCadres, int Version);
 
     public sealed record History(string Code, int Version, DateTime At, string Actor, string Role, string Command, string FromStatus,
-        string ToStatus, string Detail, string? Note, string? Changes);
+        string ToStatus, string Detail, string? Note, [property: System.Text.Json.Serialization.JsonIgnore] string? Changes);
 
     /// <summary>The column names are the properties' in snake case; Chinese text stays UTF-8.</summary>
     private static readonly JsonSerializerOptions RowJson = new()
