@@ -250,7 +250,9 @@ static async Task StoredSizes(string connectionString)
     await using var db = NpgsqlDataSource.Create(connectionString);
     await using var cmd = db.CreateCommand("""
         SELECT avg(octet_length(s.state))::float8, avg(octet_length(s.state) + coalesce(p.bytes, 0))::float8
-          FROM case_states s LEFT JOIN (SELECT code, sum(octet_length(doc)) AS bytes FROM case_parts GROUP BY code) p USING (code)
+          FROM case_states s LEFT JOIN (SELECT code, sum(octet_length(doc)) AS bytes
+                                          FROM (SELECT code, doc FROM case_parts UNION ALL SELECT code, doc FROM case_history
+                                                UNION ALL SELECT code, doc FROM case_reports) d GROUP BY code) p USING (code)
         """);
     await using var reader = await cmd.ExecuteReaderAsync();
     await reader.ReadAsync();

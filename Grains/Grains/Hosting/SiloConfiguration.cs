@@ -48,7 +48,8 @@ public static class SiloConfiguration
             var config = sp.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>();
             var writers = config.GetValue("CaseStorage:Writers", 4);
             var maxBatch = config.GetValue("CaseStorage:MaxBatch", 128);
-            return new Storage.CaseStateStorage(new Storage.GroupCommit(db, writers, maxBatch), db);
+            return new Storage.CaseStateStorage(new Storage.GroupCommit(db, writers, maxBatch), db,
+                sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<DuePolicy>>().Value);
         });
         silo.AddAdoNetGrainStorage(Names.AreaStorage, o =>
         {

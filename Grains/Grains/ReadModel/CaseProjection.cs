@@ -147,40 +147,12 @@ public sealed partial class CaseProjection(NpgsqlDataSource db, Microsoft.Extens
         }
     }
 
-    /// <summary>Three statements for the whole batch, one per table (ProjectionRows), and the secretary's where one changed.</summary>
+    /// <summary>Three statements for the whole batch, one per table (ReadModelSql), and the secretary's where one changed.</summary>
     private static void Add(NpgsqlBatch batch, List<Item> items, Periods.DuePolicy policy)
     {
         var cases = ProjectionRows.Newest(items, i => i.State.Code, i => i.State.Version)
             .Select(i => ProjectionRows.CaseOf(i.State, i.Digest, policy)).ToList();
-        batch.BatchCommands.Add(Rows("""
-            INSERT INTO cases AS c (code, status, criteria, categories, problems_open, problems_resolved, problems_closed,
-                                    problems_archived, four_ones, relapses, version, updated_at, opened_on, last_report_month,
-                                    last_report_on_time, open_deadlines, main_problems, measures, digest, leader, helping_department,
-                                    helping_department_type, work)
-            SELECT code, status, criteria, categories, problems_open, problems_resolved, problems_closed, problems_archived, four_ones,
-                   relapses, version, now(), opened_on, last_report_month, last_report_on_time, open_deadlines, main_problems, measures,
-                   digest, leader, helping_department, helping_department_type, work::jsonb
-              FROM ROWS FROM (
-                   jsonb_to_recordset($1) AS (code varchar, status varchar, criteria text[], categories text[], problems_open int,
-                       problems_resolved int, problems_closed int, problems_archived int, four_ones boolean, relapses int, version int,
-                       opened_on date, last_report_month varchar, last_report_on_time boolean, open_deadlines date[], main_problems varchar,
-                       measures varchar, leader text, helping_department text, helping_department_type varchar),
-                   unnest($2::text[]), unnest($3::text[]))
-                AS x(code, status, criteria, categories, problems_open, problems_resolved, problems_closed, problems_archived, four_ones,
-                     relapses, version, opened_on, last_report_month, last_report_on_time, open_deadlines, main_problems, measures,
-                     leader, helping_department, helping_department_type, digest, work)
-            ON CONFLICT (code) DO UPDATE SET
-                status = excluded.status, criteria = excluded.criteria, categories = excluded.categories,
-                problems_open = excluded.problems_open, problems_resolved = excluded.problems_resolved,
-                problems_closed = excluded.problems_closed, problems_archived = excluded.problems_archived,
-                four_ones = excluded.four_ones, relapses = excluded.relapses, version = excluded.version,
-                updated_at = excluded.updated_at, opened_on = excluded.opened_on, last_report_month = excluded.last_report_month,
-                last_report_on_time = excluded.last_report_on_time, open_deadlines = excluded.open_deadlines,
-                main_problems = excluded.main_problems, measures = excluded.measures, digest = excluded.digest,
-                leader = excluded.leader, helping_department = excluded.helping_department,
-                helping_department_type = excluded.helping_department_type, work = excluded.work
-            WHERE c.version < excluded.version
-            """, ProjectionRows.Json(cases), [.. cases.Select(c => c.Digest)], [.. cases.Select(c => c.Work)]));
+        batch.BatchCommands.Add(Statement(ReadModelSql.Cases(1, "true"), ReadModelSql.CaseParameters(cases)));
 
         // Only when an item carries a secretary action (a new one, or one a repair catches up on): the
         // registry's lock is not taken for every later report of a case that once had one.
@@ -194,46 +166,17 @@ public sealed partial class CaseProjection(NpgsqlDataSource db, Microsoft.Extens
 
         var reports = ProjectionRows.Newest(items.SelectMany(i => i.Reports.Select(r => ProjectionRows.ReportOf(i.State, r))),
             r => (r.Code, r.Month), r => r.Version);
-        if (reports.Count > 0)
-        {
-            batch.BatchCommands.Add(Rows("""
-                INSERT INTO case_reports AS r (code, month, received_at, on_time, funds_yuan, projects, new_members, activists, reserve_cadres, version)
-                SELECT * FROM jsonb_to_recordset($1) AS x(code varchar, month varchar, received_at timestamptz, on_time boolean,
-                       funds_yuan numeric, projects int, new_members int, activists int, reserve_cadres int, version int)
-                ON CONFLICT (code, month) DO UPDATE SET
-                    funds_yuan = excluded.funds_yuan, projects = excluded.projects, new_members = excluded.new_members,
-                    activists = excluded.activists, reserve_cadres = excluded.reserve_cadres, version = excluded.version
-                WHERE r.version < excluded.version
-                """, ProjectionRows.Json(reports)));
-        }
+        if (reports.Count > 0) batch.BatchCommands.Add(Statement(ReadModelSql.Reports(1, "true"), ReadModelSql.ReportParameters(reports)));
 
         // The audit log is append-only: a repeated entry (a repair, a retried batch) is skipped, never rewritten.
         var history = items.SelectMany(i => i.Entries.Select(e => ProjectionRows.HistoryOf(i.State, e))).ToList();
-        if (history.Count > 0)
-        {
-            batch.BatchCommands.Add(Rows("""
-                INSERT INTO case_history (code, version, at, actor, role, command, from_status, to_status, detail, note, changes)
-                SELECT code, version, at, actor, role, command, from_status, to_status, detail, note, changes::jsonb
-                  FROM ROWS FROM (
-                       jsonb_to_recordset($1) AS (code varchar, version int, at timestamptz, actor varchar, role varchar, command varchar,
-                           from_status varchar, to_status varchar, detail varchar, note text),
-                       unnest($2::text[]))
-                    AS x(code, version, at, actor, role, command, from_status, to_status, detail, note, changes)
-                ON CONFLICT (code, version) DO NOTHING
-                """, ProjectionRows.Json(history), [.. history.Select(h => h.Changes!)]));
-        }
+        if (history.Count > 0) batch.BatchCommands.Add(Statement(ReadModelSql.History(1, "true"), ReadModelSql.HistoryParameters(history)));
     }
 
-    /// <param name="texts">
-    /// Long texts (a case's digest and work, an entry's changes), one array each in the rows' order: they reach PostgreSQL as
-    /// they are, where inside the rows' JSON they were escaped, lexed and unescaped again (about a third
-    /// of PostgreSQL's time on the read model, docs/benchmarks.md).
-    /// </param>
-    private static NpgsqlBatchCommand Rows(string sql, byte[] json, params string[][] texts)
+    private static NpgsqlBatchCommand Statement(string sql, NpgsqlParameter[] parameters)
     {
         var cmd = new NpgsqlBatchCommand(sql);
-        cmd.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = json, NpgsqlDbType = NpgsqlDbType.Jsonb });
-        foreach (var column in texts) cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = column, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        cmd.Parameters.AddRange(parameters);
         return cmd;
     }
 

@@ -19,11 +19,14 @@ public static class ProjectionRows
         [property: System.Text.Json.Serialization.JsonIgnore] string Digest, string? Leader,
         string? HelpingDepartment, string? HelpingDepartmentType, [property: System.Text.Json.Serialization.JsonIgnore] string Work);
 
+    /// <param name="Doc">The whole report as the case is loaded from it (with its narrative).</param>
     public sealed record Report(string Code, string Month, DateTime ReceivedAt, bool OnTime, decimal FundsYuan, int Projects, int NewMembers,
-        int Activists, int ReserveCadres, int Version);
+        int Activists, int ReserveCadres, int Version, [property: System.Text.Json.Serialization.JsonIgnore] string Doc);
 
+    /// <param name="Doc">The whole entry as the case is loaded from it (criteria, idempotency key, ...).</param>
     public sealed record History(string Code, int Version, DateTime At, string Actor, string Role, string Command, string FromStatus,
-        string ToStatus, string Detail, string? Note, [property: System.Text.Json.Serialization.JsonIgnore] string? Changes);
+        string ToStatus, string Detail, string? Note, [property: System.Text.Json.Serialization.JsonIgnore] string? Changes,
+        [property: System.Text.Json.Serialization.JsonIgnore] string Doc);
 
     /// <summary>The column names are the properties' in snake case; Chinese text stays UTF-8.</summary>
     private static readonly JsonSerializerOptions RowJson = new()
@@ -54,11 +57,11 @@ public static class ProjectionRows
 
     public static Report ReportOf(CaseState s, MonthlyReport r) =>
         new(s.Code, r.Month.ToString(), Microseconds(r.ReceivedAt), r.OnTime, r.Figures.FundsYuan, r.Figures.Projects,
-            r.Figures.NewMembers, r.Figures.Activists, r.Figures.ReserveCadres, s.Version);
+            r.Figures.NewMembers, r.Figures.Activists, r.Figures.ReserveCadres, s.Version, JsonSerializer.Serialize(r, CaseParts.Json));
 
     public static History HistoryOf(CaseState s, HistoryEntry e) =>
         new(s.Code, e.Version, Microseconds(e.At), e.By, e.Role.ToWire(), e.Command, e.From.ToWire(), e.To.ToWire(), e.Detail, e.Note,
-            e.Changes is null ? null : JsonSerializer.Serialize(e.Changes, ChangesJson));
+            e.Changes is null ? null : JsonSerializer.Serialize(e.Changes, ChangesJson), JsonSerializer.Serialize(e, CaseParts.Json));
 
     /// <summary>
     /// PostgreSQL keeps microseconds. As a parameter a timestamp was cut to them; as text PostgreSQL would

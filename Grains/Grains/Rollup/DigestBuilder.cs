@@ -25,13 +25,24 @@ public static class DigestBuilder
         return c.Take(s.Version);
     }
 
-    /// <summary>The case's digest in the flat form its township holds and the stream carries: what a command publishes.</summary>
+    /// <summary>
+    /// The case's digest in the flat form its township holds and the stream carries: what a command
+    /// writes beside its ledger row and publishes. The last one built for a state object is kept with
+    /// it, so the storage and the grain, each asking for the same new state, build it once.
+    /// </summary>
     public static HeldDigest Held(CaseState s, DuePolicy policy)
     {
+        if (Built.TryGetValue(s, out var built) && built.Policy == policy) return built.Digest;
         var c = DigestSum.Start();
         Build(s, policy, c);
-        return c.ToHeld(s.Version);
+        var digest = c.ToHeld(s.Version);
+        Built.AddOrUpdate(s, new BuiltDigest(policy, digest));
+        return digest;
     }
+
+    private sealed record BuiltDigest(DuePolicy Policy, HeldDigest Digest);
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<CaseState, BuiltDigest> Built = new();
 
     private static void Build(CaseState s, DuePolicy policy, ICounterSink c)
     {

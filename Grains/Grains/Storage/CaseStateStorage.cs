@@ -5,27 +5,31 @@ using Npgsql;
 using NpgsqlTypes;
 using Orleans.Storage;
 using Rectification.Cases;
+using Rectification.Periods;
+using Rectification.ReadModel;
 
 namespace Rectification.Storage;
 
 /// <summary>
-/// The village grains' storage (deploy/sql/012). A case's current facts are one row of
-/// <c>case_states</c>; what accumulates over its life (history entries, monthly reports, quarterly
-/// evaluations, activity plans) is one row each in <c>case_parts</c>, and a write carries only the parts that are new
-/// or changed since the last write, in the same statement as the state row. That statement is
-/// committed together with other grains' writes (<see cref="GroupCommit"/>), and the grain hears back
-/// only after the commit. A write is refused (<see cref="InconsistentStateException"/>) when the stored
-/// version is not the one the grain read, and then none of its parts are written: optimistic
+/// The village grains' storage (deploy/sql/012, 015). A case's current facts are one row of
+/// <c>case_states</c>; its history entries and monthly reports are rows of the audit log
+/// (<c>case_history</c>) and of <c>case_reports</c>, each with the whole entry or report it was made
+/// from; its quarterly evaluations and activity plans are rows of <c>case_parts</c>. A write carries only
+/// what is new or changed since the last write, and the case's ledger row (<c>cases</c>), all in one
+/// statement. That statement is committed together with other grains' writes (<see cref="GroupCommit"/>),
+/// and the grain hears back only after the commit: the ledger, the audit entry and the report are
+/// durable with the command that made them. A write is refused (<see cref="InconsistentStateException"/>)
+/// when the stored version is not the one the grain read, and then nothing of it is written: optimistic
 /// concurrency per case, exactly as with Orleans' provider.
 ///
 /// A grain keeps its history in memory slim (<see cref="Slim"/>): what the rules, the digest and
-/// idempotency read, not each entry's detail and before/after values, which stay in
-/// <c>case_parts</c> for whoever reads the history (<see cref="CaseParts.HistoryAsync"/>). History parts are
-/// written once and never overwritten, so a slim entry can never replace a whole one. What a command
-/// rewrites does not grow with the case's age; what an active case holds still does, more slowly
-/// (its reports, and its digest: docs/benchmarks.md).
+/// idempotency read, not each entry's detail and before/after values, which stay in the audit log for
+/// whoever reads the history (<see cref="CaseParts.HistoryAsync"/>). History rows are written once and
+/// never overwritten, so a slim entry can never replace a whole one. What a command rewrites does not
+/// grow with the case's age; what an active case holds still does, more slowly (its reports, and its
+/// digest: docs/benchmarks.md).
 /// </summary>
-public sealed class CaseStateStorage(GroupCommit commits, NpgsqlDataSource db) : IGrainStorage, IAsyncDisposable
+public sealed class CaseStateStorage(GroupCommit commits, NpgsqlDataSource db, DuePolicy policy) : IGrainStorage, IAsyncDisposable
 {
     /// <summary>The stored JSON (<see cref="CaseParts.Json"/>).</summary>
     public static JsonSerializerOptions Json => CaseParts.Json;
@@ -35,23 +39,29 @@ public sealed class CaseStateStorage(GroupCommit commits, NpgsqlDataSource db) :
     // does not know writes every part, which is never wrong, only slower.
     private readonly ConditionalWeakTable<object, HashSet<object>> _written = new();
 
-    private const string Insert = """
-        WITH s AS (INSERT INTO case_states (code, version, state, report_keys, evaluation_keys) VALUES ($1, $2, $3, $4, $5)
-                   ON CONFLICT (code) DO NOTHING RETURNING 1),
+    private const string Written = "EXISTS (SELECT 1 FROM s)";
+
+    // Evaluations and activity plans are replaced in place; history and reports have tables of their own.
+    private static string Statement(string state, int first) => $"""
+        WITH s AS ({state}),
              p AS (INSERT INTO case_parts (code, part, doc)
-                   SELECT $1, n.k, n.d FROM unnest($6::text[], $7::text[]) AS n(k, d) WHERE EXISTS (SELECT 1 FROM s)
-                   ON CONFLICT (code, part) DO UPDATE SET doc = excluded.doc WHERE case_parts.part NOT LIKE 'h:%')
+                   SELECT $1, n.k, n.d FROM unnest(${first}::text[], ${first + 1}::text[]) AS n(k, d) WHERE {Written}
+                   ON CONFLICT (code, part) DO UPDATE SET doc = excluded.doc),
+             c AS ({ReadModelSql.Cases(first + 2, Written)}),
+             h AS ({ReadModelSql.History(first + 5, Written)}),
+             r AS ({ReadModelSql.Reports(first + 8, Written)})
         SELECT count(*)::integer FROM s
         """;
 
-    private const string Update = """
-        WITH s AS (UPDATE case_states SET version = $2, state = $3, report_keys = $4, evaluation_keys = $5, written_at = now()
-                    WHERE code = $1 AND version = $8 RETURNING 1),
-             p AS (INSERT INTO case_parts (code, part, doc)
-                   SELECT $1, n.k, n.d FROM unnest($6::text[], $7::text[]) AS n(k, d) WHERE EXISTS (SELECT 1 FROM s)
-                   ON CONFLICT (code, part) DO UPDATE SET doc = excluded.doc WHERE case_parts.part NOT LIKE 'h:%')
-        SELECT count(*)::integer FROM s
-        """;
+    private static readonly string Insert = Statement("""
+        INSERT INTO case_states (code, version, state, report_keys, evaluation_keys) VALUES ($1, $2, $3, $4, $5)
+        ON CONFLICT (code) DO NOTHING RETURNING 1
+        """, 6);
+
+    private static readonly string Update = Statement("""
+        UPDATE case_states SET version = $2, state = $3, report_keys = $4, evaluation_keys = $5, written_at = now()
+         WHERE code = $1 AND version = $6 RETURNING 1
+        """, 7);
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
@@ -80,16 +90,19 @@ public sealed class CaseStateStorage(GroupCommit commits, NpgsqlDataSource db) :
         }
         var known = _written.TryGetValue(grainState, out var k) ? k : [];
         var (keys, docs) = (new List<string>(), new List<string>());
-        void Add(object part, string key)
+        foreach (var e in state.Evaluations) AddPart(e, CaseParts.EvaluationKey(e.Quarter));
+        foreach (var a in state.ActivityPlans) AddPart(a, CaseParts.ActivityPlanKey(a.Month));
+        void AddPart(object part, string key)
         {
             if (known.Contains(part)) return;
             keys.Add(key);
             docs.Add(JsonSerializer.Serialize(part, part.GetType(), Json));
         }
-        foreach (var h in state.History) Add(h, CaseParts.HistoryKey(h.Version));
-        foreach (var r in state.Reports) Add(r, CaseParts.ReportKey(r.Month));
-        foreach (var e in state.Evaluations) Add(e, CaseParts.EvaluationKey(e.Quarter));
-        foreach (var a in state.ActivityPlans) Add(a, CaseParts.ActivityPlanKey(a.Month));
+        var stored = state.Code == code ? state : state with { Code = code };
+        var history = new List<ProjectionRows.History>(1);
+        foreach (var h in state.History) if (!known.Contains(h)) history.Add(ProjectionRows.HistoryOf(stored, h));
+        var reports = new List<ProjectionRows.Report>(1);
+        foreach (var r in state.Reports) if (!known.Contains(r)) reports.Add(ProjectionRows.ReportOf(stored, r));
 
         var command = new NpgsqlBatchCommand(expected is null ? Insert : Update);
         command.Parameters.Add(new NpgsqlParameter { Value = code, NpgsqlDbType = NpgsqlDbType.Varchar });
@@ -97,9 +110,13 @@ public sealed class CaseStateStorage(GroupCommit commits, NpgsqlDataSource db) :
         command.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(state with { History = [], Reports = [], Evaluations = [], ActivityPlans = [] }, Json), NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(TextArray(state.Reports.Select(r => CaseParts.ReportKey(r.Month))));
         command.Parameters.Add(TextArray(state.Evaluations.Select(e => CaseParts.EvaluationKey(e.Quarter))));
+        if (expected is { } v) command.Parameters.Add(new NpgsqlParameter { Value = v, NpgsqlDbType = NpgsqlDbType.Integer });
         command.Parameters.Add(TextArray(keys));
         command.Parameters.Add(TextArray(docs));
-        if (expected is { } v) command.Parameters.Add(new NpgsqlParameter { Value = v, NpgsqlDbType = NpgsqlDbType.Integer });
+        // The ledger row, from the same digest the grain publishes (DigestBuilder keeps the last one it built).
+        command.Parameters.AddRange(ReadModelSql.CaseParameters([ProjectionRows.CaseOf(stored, Rollup.DigestBuilder.Held(state, policy), policy)]));
+        command.Parameters.AddRange(ReadModelSql.HistoryParameters(history));
+        command.Parameters.AddRange(ReadModelSql.ReportParameters(reports));
 
         if (await commits.ExecuteAsync(command) != 1)
         {
@@ -151,7 +168,13 @@ public sealed class CaseStateStorage(GroupCommit commits, NpgsqlDataSource db) :
         foreach (var sql in new[]
         {
             $"SELECT code, state, report_keys, evaluation_keys FROM case_states WHERE {where}",
-            $"SELECT code, part, doc FROM case_parts WHERE {where} ORDER BY code, part",
+            // History and reports under the keys parts had (deploy/sql/015); a part still held as one (its
+            // row not projected before 015) reads the same way.
+            $"""
+            SELECT code, part, doc FROM case_parts WHERE {where}
+            UNION ALL SELECT code, 'h:' || lpad(version::text, 9, '0'), doc FROM case_history WHERE {where} AND doc IS NOT NULL
+            UNION ALL SELECT code, 'r:' || month, doc FROM case_reports WHERE {where} AND doc IS NOT NULL
+            """,
         })
         {
             var cmd = new NpgsqlBatchCommand(sql);

@@ -19,7 +19,8 @@ public static class Migrator
         .ToList();
 
     /// <summary>Applies what is missing and returns the versions applied by this call.</summary>
-    public static async Task<IReadOnlyList<int>> ApplyAsync(NpgsqlDataSource db, CancellationToken ct = default)
+    /// <param name="through">The last script to apply (a test of a later script's move of data starts before it); all when null.</param>
+    public static async Task<IReadOnlyList<int>> ApplyAsync(NpgsqlDataSource db, CancellationToken ct = default, int? through = null)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await Exec(conn, $"SELECT pg_advisory_lock({LockKey})", ct);
@@ -39,7 +40,7 @@ public static class Migrator
             }
 
             var done = new List<int>();
-            foreach (var (version, name) in Scripts.Where(s => !applied.Contains(s.Version)))
+            foreach (var (version, name) in Scripts.Where(s => !applied.Contains(s.Version) && s.Version <= (through ?? int.MaxValue)))
             {
                 await using var tx = await conn.BeginTransactionAsync(ct);
                 await using (var cmd = new NpgsqlCommand(Read(name), conn, tx)) await cmd.ExecuteNonQueryAsync(ct);

@@ -10,7 +10,7 @@ namespace Rectification.Villages;
 
 /// <summary>
 /// The case of one grassroots organization. A thin shell: check the request's conditions, let the pure
-/// rules decide, write the new state durably, then hand it to the read-model projection and publish
+/// rules decide, write the new state durably (with its ledger row, audit entry and report), then publish
 /// its digest to the township. The caller hears "accepted" only after the state write has committed.
 /// </summary>
 public sealed class VillageGrain(
@@ -155,9 +155,11 @@ public sealed class VillageGrain(
             DeactivateOnIdle();
             throw;
         }
+        // The ledger row, the audit entry and the report were written with the state, from this digest.
         var digest = DigestBuilder.Held(after, policy.Value);
         _queued = (after.Version, System.Diagnostics.Stopwatch.GetTimestamp());
-        await projection.EnqueueAsync(after, [entry], command is SubmitMonthlyReport r ? after.Reports.Where(x => x.Month == r.Month) : [], digest);
+        // The organization's profile follows a secretary action (撤换育派) under the registry's lock, off this path.
+        if (entry.Command == "secretaryAction") await projection.EnqueueAsync(after, [entry], [], digest);
         await PublishAsync(after, digest);
         return new CaseResult(CaseOutcome.Accepted, ack);
     }

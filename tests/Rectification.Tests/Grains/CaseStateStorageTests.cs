@@ -24,6 +24,9 @@ public sealed class CaseStateStorageTests : IAsyncLifetime
 
     private static GrainId Id(string code) => GrainId.Create("village", code);
 
+    // Real organizations: a case's ledger and report rows name a unit of the registry.
+    private static readonly string[] Villages = [.. RegistryImport.ReadRows().Where(r => r.Level == Units.UnitLevel.Village && r.Code.StartsWith("1507")).Select(r => r.Code)];
+
     private static HistoryEntry Entry(int version, string command = "report") =>
         new(version, T0.AddDays(version), "reporter-1", Role.Reporter, command, CaseStatus.Open, CaseStatus.Open, $"第{version}次 记录");
 
@@ -51,7 +54,7 @@ public sealed class CaseStateStorageTests : IAsyncLifetime
     [Fact]
     public async Task A_case_round_trips_whole_and_in_order()
     {
-        await using var storage = new CaseStateStorage(new GroupCommit(_db.DataSource), _db.DataSource);
+        await using var storage = new CaseStateStorage(new GroupCommit(_db.DataSource), _db.DataSource, new Periods.DuePolicy());
         var state = new GrainState<CaseState>(Aged("150102001001", 5));
         await storage.WriteStateAsync("case", Id("150102001001"), state);
 
@@ -73,7 +76,7 @@ public sealed class CaseStateStorageTests : IAsyncLifetime
         // A grain gets its history slim; the whole entries stay in storage, and a write from that
         // grain (its parts unknown to this storage) never replaces them.
         var fresh = new GrainState<CaseState>();
-        await new CaseStateStorage(new GroupCommit(_db.DataSource), _db.DataSource).ReadStateAsync("case", Id("150102001001"), fresh);
+        await new CaseStateStorage(new GroupCommit(_db.DataSource), _db.DataSource, new Periods.DuePolicy()).ReadStateAsync("case", Id("150102001001"), fresh);
         Assert.Equal(Json(revised with { History = [.. revised.History.Select(CaseStateStorage.Slim)] }), Json(fresh.State!));
         Assert.All(fresh.State!.History, h => Assert.Equal("", h.Detail));
         Assert.Equal("7", fresh.ETag);
@@ -95,14 +98,18 @@ public sealed class CaseStateStorageTests : IAsyncLifetime
     public async Task Writes_share_transactions_and_each_is_durable()
     {
         var commits = new GroupCommit(_db.DataSource, writers: 2);
-        await using var storage = new CaseStateStorage(commits, _db.DataSource);
-        var codes = Enumerable.Range(0, 400).Select(i => $"1599{i:D8}").ToArray();
+        await using var storage = new CaseStateStorage(commits, _db.DataSource, new Periods.DuePolicy());
+        var codes = Villages[..400];
         var states = codes.Select(c => new GrainState<CaseState>(Aged(c, 2))).ToArray();
 
         await Task.WhenAll(codes.Select((c, i) => storage.WriteStateAsync("case", Id(c), states[i])));
 
-        Assert.Equal(400, await CountAsync("SELECT count(*) FROM case_states WHERE code LIKE '1599%'"));
-        Assert.Equal(400 * 6, await CountAsync("SELECT count(*) FROM case_parts WHERE code LIKE '1599%'"));
+        Assert.Equal(400, await CountAsync("SELECT count(*) FROM case_states WHERE code = ANY($1)", (object)codes));
+        // With each, in the same statement: its ledger row, three audit entries, two reports and an evaluation.
+        Assert.Equal(400, await CountAsync("SELECT count(*) FROM cases WHERE code = ANY($1) AND version = 3", (object)codes));
+        Assert.Equal(400 * 3, await CountAsync("SELECT count(*) FROM case_history WHERE code = ANY($1) AND doc IS NOT NULL", (object)codes));
+        Assert.Equal(400 * 2, await CountAsync("SELECT count(*) FROM case_reports WHERE code = ANY($1) AND doc IS NOT NULL", (object)codes));
+        Assert.Equal(400, await CountAsync("SELECT count(*) FROM case_parts WHERE code = ANY($1)", (object)codes));
         Assert.All(states, s => Assert.Equal("3", s.ETag));
         Assert.True(commits.Transactions < 400, $"{commits.Transactions} transactions for 400 writes");
     }
@@ -111,12 +118,16 @@ public sealed class CaseStateStorageTests : IAsyncLifetime
     public async Task In_one_transaction_a_stale_write_and_a_bad_one_fail_alone()
     {
         var commits = new GroupCommit(_db.DataSource, writers: 1);
-        await using var storage = new CaseStateStorage(commits, _db.DataSource);
+        await using var storage = new CaseStateStorage(commits, _db.DataSource, new Periods.DuePolicy());
         var blocker = new GrainState<CaseState>(Aged("150102002001", 1));
         var stale = new GrainState<CaseState>(Aged("150102002002", 1));
         await storage.WriteStateAsync("case", Id("150102002001"), blocker);
         await storage.WriteStateAsync("case", Id("150102002002"), stale);
-        var partsBefore = await CountAsync("SELECT count(*) FROM case_parts WHERE code = '150102002002'");
+        const string Rows = """
+            SELECT (SELECT count(*) FROM case_parts WHERE code = $1) + (SELECT count(*) FROM case_history WHERE code = $1)
+                 + (SELECT count(*) FROM case_reports WHERE code = $1) + (SELECT coalesce(sum(version), 0) FROM cases WHERE code = $1)
+            """;
+        var rowsBefore = await CountAsync(Rows, "150102002002");
 
         // Hold the blocker's row, so the one writer waits inside a transaction while the rest queue up
         // behind it: they then go together in the next one.
@@ -128,7 +139,7 @@ public sealed class CaseStateStorageTests : IAsyncLifetime
         await Eventually.Until(() => CountAsync("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"),
             n => n == 1, what: "the writer waiting on the held row");
 
-        var good = Enumerable.Range(0, 30).Select(i => (Code: $"1598{i:D8}", State: new GrainState<CaseState>(Aged($"1598{i:D8}", 1)))).ToArray();
+        var good = Villages[400..430].Select(c => (Code: c, State: new GrainState<CaseState>(Aged(c, 1)))).ToArray();
         var writes = good.Select(g => storage.WriteStateAsync("case", Id(g.Code), g.State)).ToList();
         stale.ETag = "1";   // the stored version is 2: someone else wrote since
         stale.State = stale.State! with { Version = 3, History = [.. stale.State!.History, Entry(3)] };
@@ -143,9 +154,10 @@ public sealed class CaseStateStorageTests : IAsyncLifetime
         var refused = await Assert.ThrowsAsync<PostgresException>(() => bad);
         Assert.Equal(PostgresErrorCodes.StringDataRightTruncation, refused.SqlState);
 
-        Assert.Equal(30, await CountAsync("SELECT count(*) FROM case_states WHERE code LIKE '1598%'"));
+        Assert.Equal(30, await CountAsync("SELECT count(*) FROM case_states WHERE code = ANY($1)", (object)good.Select(g => g.Code).ToArray()));
         Assert.Equal(2, await _db.ScalarAsync<int>("SELECT version FROM case_states WHERE code = '150102002002'"));
-        Assert.Equal(partsBefore, await CountAsync("SELECT count(*) FROM case_parts WHERE code = '150102002002'"));
+        // Nothing of the stale write: no audit entry, no ledger row of its version.
+        Assert.Equal(rowsBefore, await CountAsync(Rows, "150102002002"));
         Assert.Equal(3, await _db.ScalarAsync<int>("SELECT version FROM case_states WHERE code = '150102002001'"));
         // One shared transaction that the bad statement broke, then each of its 32 writes on its own.
         Assert.Equal(before + 1 + 32, commits.Transactions);
@@ -154,15 +166,17 @@ public sealed class CaseStateStorageTests : IAsyncLifetime
     [Fact]
     public async Task A_write_carries_only_the_parts_that_changed()
     {
-        await using var storage = new CaseStateStorage(new GroupCommit(_db.DataSource), _db.DataSource);
+        await using var storage = new CaseStateStorage(new GroupCommit(_db.DataSource), _db.DataSource, new Periods.DuePolicy());
         var code = "150102003001";
         var state = new GrainState<CaseState>(Aged(code, 36));
         await storage.WriteStateAsync("case", Id(code), state);
-        Assert.Equal(36 + 37 + 1, await CountAsync("SELECT count(*) FROM case_parts WHERE code = $1", code));
+        Assert.Equal(37, await CountAsync("SELECT count(*) FROM case_history WHERE code = $1", code));
+        Assert.Equal(36, await CountAsync("SELECT count(*) FROM case_reports WHERE code = $1", code));
+        Assert.Equal(1, await CountAsync("SELECT count(*) FROM case_parts WHERE code = $1", code));
 
         // Mark a stored report behind the storage's back: a write that does not change that report
         // must leave it alone, and one from an activation the storage does not know rewrites it.
-        async Task Mark() => await CountAsync("UPDATE case_parts SET doc = replace(doc, '按计划推进', 'MARK') WHERE code = $1 AND part = 'r:2023-12' RETURNING 1::bigint", code);
+        async Task Mark() => await CountAsync("UPDATE case_reports SET doc = replace(doc, '按计划推进', 'MARK') WHERE code = $1 AND month = '2023-12' RETURNING 1::bigint", code);
         await Mark();
         state.State = state.State! with { Version = 38, History = [.. state.State!.History, Entry(38)], Reports = [.. state.State!.Reports, Report(Period.Parse("2026-12"))] };
         await storage.WriteStateAsync("case", Id(code), state);

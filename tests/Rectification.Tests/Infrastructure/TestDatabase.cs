@@ -30,8 +30,11 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public static Task<TestDatabase> CreateAsync() => CreateAsync(AdminConnectionString);
 
+    /// <summary>A fresh database with the schema only up to a script, to test how a later one moves data.</summary>
+    public static Task<TestDatabase> CreateThroughAsync(int script) => CreateAsync(AdminConnectionString, script);
+
     /// <summary>A fresh database on another cluster (a fault test's own PostgreSQL).</summary>
-    public static async Task<TestDatabase> CreateAsync(string admin)
+    public static async Task<TestDatabase> CreateAsync(string admin, int? migrateThrough = null)
     {
         var name = $"t_{Guid.NewGuid():N}";
         await using (var conn = new NpgsqlConnection(admin))
@@ -41,7 +44,7 @@ public sealed class TestDatabase : IAsyncDisposable
             await cmd.ExecuteNonQueryAsync();
         }
         var db = new TestDatabase(admin, name);
-        await Migrator.ApplyAsync(db.DataSource);
+        await Migrator.ApplyAsync(db.DataSource, through: migrateThrough);
         await RegistryImport.LoadIfNewAsync(db.DataSource);
         return db;
     }

@@ -1,0 +1,91 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Rectification.ReadModel;
+
+/// <summary>
+/// The statements that write the read model's rows: a case's ledger row (<c>cases</c>), its audit entries
+/// (<c>case_history</c>) and its monthly reports (<c>case_reports</c>), each for any number of rows at once.
+/// A command writes its own rows inside its state's statement, guarded by the state's version check
+/// (CaseStateStorage); a repair writes a batch of cases on its own (CaseProjection). Each kind takes its
+/// rows as one JSON array, expanded by <c>jsonb_to_recordset</c>, and its long texts (digest, work,
+/// changes, the whole entry or report) as text arrays beside it (<c>ROWS FROM</c> pairs them up by
+/// position): inside the JSON they would be escaped, lexed and unescaped again.
+/// </summary>
+public static class ReadModelSql
+{
+    /// <summary>The ledger rows: three parameters from <paramref name="first"/> (<see cref="CaseParameters"/>).</summary>
+    public static string Cases(int first, string guard) => $"""
+        INSERT INTO cases AS c (code, status, criteria, categories, problems_open, problems_resolved, problems_closed,
+                                problems_archived, four_ones, relapses, version, updated_at, opened_on, last_report_month,
+                                last_report_on_time, open_deadlines, main_problems, measures, digest, leader, helping_department,
+                                helping_department_type, work)
+        SELECT code, status, criteria, categories, problems_open, problems_resolved, problems_closed, problems_archived, four_ones,
+               relapses, version, now(), opened_on, last_report_month, last_report_on_time, open_deadlines, main_problems, measures,
+               digest, leader, helping_department, helping_department_type, work::jsonb
+          FROM ROWS FROM (
+               jsonb_to_recordset(${first}) AS (code varchar, status varchar, criteria text[], categories text[], problems_open int,
+                   problems_resolved int, problems_closed int, problems_archived int, four_ones boolean, relapses int, version int,
+                   opened_on date, last_report_month varchar, last_report_on_time boolean, open_deadlines date[], main_problems varchar,
+                   measures varchar, leader text, helping_department text, helping_department_type varchar),
+               unnest(${first + 1}::text[]), unnest(${first + 2}::text[]))
+            AS x(code, status, criteria, categories, problems_open, problems_resolved, problems_closed, problems_archived, four_ones,
+                 relapses, version, opened_on, last_report_month, last_report_on_time, open_deadlines, main_problems, measures,
+                 leader, helping_department, helping_department_type, digest, work)
+         WHERE {guard}
+        ON CONFLICT (code) DO UPDATE SET
+            status = excluded.status, criteria = excluded.criteria, categories = excluded.categories,
+            problems_open = excluded.problems_open, problems_resolved = excluded.problems_resolved,
+            problems_closed = excluded.problems_closed, problems_archived = excluded.problems_archived,
+            four_ones = excluded.four_ones, relapses = excluded.relapses, version = excluded.version,
+            updated_at = excluded.updated_at, opened_on = excluded.opened_on, last_report_month = excluded.last_report_month,
+            last_report_on_time = excluded.last_report_on_time, open_deadlines = excluded.open_deadlines,
+            main_problems = excluded.main_problems, measures = excluded.measures, digest = excluded.digest,
+            leader = excluded.leader, helping_department = excluded.helping_department,
+            helping_department_type = excluded.helping_department_type, work = excluded.work
+        WHERE c.version < excluded.version
+        """;
+
+    /// <summary>The audit entries, append-only (a repeated one is skipped): three parameters (<see cref="HistoryParameters"/>).</summary>
+    public static string History(int first, string guard) => $"""
+        INSERT INTO case_history (code, version, at, actor, role, command, from_status, to_status, detail, note, changes, doc)
+        SELECT code, version, at, actor, role, command, from_status, to_status, detail, note, changes::jsonb, doc
+          FROM ROWS FROM (
+               jsonb_to_recordset(${first}) AS (code varchar, version int, at timestamptz, actor varchar, role varchar, command varchar,
+                   from_status varchar, to_status varchar, detail varchar, note text),
+               unnest(${first + 1}::text[]), unnest(${first + 2}::text[]))
+            AS x(code, version, at, actor, role, command, from_status, to_status, detail, note, changes, doc)
+         WHERE {guard}
+        ON CONFLICT (code, version) DO NOTHING
+        """;
+
+    /// <summary>The monthly reports, the newest version of each kept: two parameters (<see cref="ReportParameters"/>).</summary>
+    public static string Reports(int first, string guard) => $"""
+        INSERT INTO case_reports AS r (code, month, received_at, on_time, funds_yuan, projects, new_members, activists, reserve_cadres, version, doc)
+        SELECT code, month, received_at, on_time, funds_yuan, projects, new_members, activists, reserve_cadres, version, doc
+          FROM ROWS FROM (
+               jsonb_to_recordset(${first}) AS (code varchar, month varchar, received_at timestamptz, on_time boolean,
+                   funds_yuan numeric, projects int, new_members int, activists int, reserve_cadres int, version int),
+               unnest(${first + 1}::text[]))
+            AS x(code, month, received_at, on_time, funds_yuan, projects, new_members, activists, reserve_cadres, version, doc)
+         WHERE {guard}
+        ON CONFLICT (code, month) DO UPDATE SET
+            funds_yuan = excluded.funds_yuan, projects = excluded.projects, new_members = excluded.new_members,
+            activists = excluded.activists, reserve_cadres = excluded.reserve_cadres, version = excluded.version, doc = excluded.doc
+        WHERE r.version < excluded.version
+        """;
+
+    public static NpgsqlParameter[] CaseParameters(IReadOnlyCollection<ProjectionRows.Case> rows) =>
+        [Json(ProjectionRows.Json(rows)), Texts([.. rows.Select(r => r.Digest)]), Texts([.. rows.Select(r => r.Work)])];
+
+    public static NpgsqlParameter[] HistoryParameters(IReadOnlyCollection<ProjectionRows.History> rows) =>
+        [Json(ProjectionRows.Json(rows)), Texts([.. rows.Select(r => r.Changes)]), Texts([.. rows.Select(r => r.Doc)])];
+
+    public static NpgsqlParameter[] ReportParameters(IReadOnlyCollection<ProjectionRows.Report> rows) =>
+        [Json(ProjectionRows.Json(rows)), Texts([.. rows.Select(r => r.Doc)])];
+
+    private static NpgsqlParameter Json(byte[] utf8) => new NpgsqlParameter<byte[]> { TypedValue = utf8, NpgsqlDbType = NpgsqlDbType.Jsonb };
+
+    private static NpgsqlParameter Texts(string?[] values) =>
+        new NpgsqlParameter<string?[]> { TypedValue = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
+}
