@@ -8,8 +8,8 @@
 #   deploy/pg.sh url      print the Npgsql connection string
 #
 # RECT_PG_DIR  folder for this cluster's files (default: <repo>/.data/pg, ignored by git)
-# RECT_PG_STATEMENTS  set (to anything) to load pg_stat_statements: the benchmark reads where
-#              PostgreSQL's time goes per statement (docs/benchmarks.md)
+# RECT_PG_STATEMENTS  set (to anything) to load pg_stat_statements, planning tracked too: the
+#              benchmark reads where PostgreSQL's time goes per statement (docs/benchmarks.md)
 # RECT_PG_PORT port to listen on (default: the one used last time if free, else a free one)
 #
 # initdb and postgres refuse to run as root, so as root they run as the `postgres` user. When that
@@ -103,7 +103,7 @@ start() {
     echo "$port" > "$dir/port"
     # Loopback only, no unix socket (its default folder may not exist or be writable here).
     as_pg "$bin/pg_ctl" -D "$cdir" -l "$cdir/server.log" -w -t 60 \
-      -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='' -c max_connections=300 -c shared_buffers=256MB${RECT_PG_STATEMENTS:+ -c shared_preload_libraries=pg_stat_statements}" \
+      -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='' -c max_connections=300 -c shared_buffers=256MB${RECT_PG_STATEMENTS:+ -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on}" \
       start >/dev/null || { tail -n 30 "$cdir/server.log" >&2; exit 1; }
   fi
   if [ -z "$(psql_admin -d postgres -tAc "select 1 from pg_database where datname='$db'")" ]; then

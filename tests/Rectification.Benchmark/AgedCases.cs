@@ -61,7 +61,7 @@ public static class AgedCases
     public static async Task WriteAsync(string connectionString, IReadOnlyList<CaseState> cases)
     {
         await using var db = NpgsqlDataSource.Create(connectionString);
-        await using var storage = new CaseStateStorage(new GroupCommit(db), db, new Rectification.Periods.DuePolicy());
+        await using var storage = new CaseStateStorage(db, new Rectification.Periods.DuePolicy());
         foreach (var chunk in cases.Chunk(256))
         {
             await Task.WhenAll(chunk.Select(c => storage.WriteStateAsync(Names.CaseState, GrainId.Create("village", c.Code), new Orleans.GrainState<CaseState>(c))));

@@ -4,7 +4,7 @@ namespace Rectification.Benchmark;
 
 /// <summary>
 /// PostgreSQL's own account of where its time went (pg_stat_statements, loaded by deploy/pg.sh when
-/// RECT_PG_STATEMENTS is set): each statement's calls and execution time per report, busiest first.
+/// RECT_PG_STATEMENTS is set): each statement's calls, execution time and planning per report, busiest first.
 /// Execution time is wall time inside the executor, so on this CPU-bound box it tracks CPU closely.
 /// </summary>
 public static class Statements
@@ -20,17 +20,18 @@ public static class Statements
     {
         await using var db = NpgsqlDataSource.Create(connectionString);
         await using var cmd = db.CreateCommand("""
-            SELECT calls, total_exec_time, regexp_replace(query, '\s+', ' ', 'g')
+            SELECT calls, total_exec_time, regexp_replace(query, '\s+', ' ', 'g'), plans, total_plan_time
               FROM pg_stat_statements
              WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
              ORDER BY total_exec_time DESC LIMIT 10
             """);
-        var lines = new List<string> { "postgres  statements by execution time, per report (pg_stat_statements, rush until the region was exact):" };
+        var lines = new List<string> { "postgres  statements by execution time, per report, and their planning (pg_stat_statements, rush until the region was exact):" };
         await using var reader = await cmd.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
             var query = reader.GetString(2);
-            lines.Add($"          {reader.GetDouble(1) / reports:F3} ms  {(double)reader.GetInt64(0) / reports:F2} calls  {(query.Length > 110 ? query[..110] + "…" : query)}");
+            lines.Add($"          {reader.GetDouble(1) / reports:F3} ms  {(double)reader.GetInt64(0) / reports:F2} calls  planned {(double)reader.GetInt64(3) / reports:F2} times, {reader.GetDouble(4) / reports:F3} ms  "
+                + (query.Length > 90 ? query[..90] + "…" : query));
         }
         return lines;
     }

@@ -48,8 +48,7 @@ public static class SiloConfiguration
             var config = sp.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>();
             var writers = config.GetValue("CaseStorage:Writers", 4);
             var maxBatch = config.GetValue("CaseStorage:MaxBatch", 128);
-            return new Storage.CaseStateStorage(new Storage.GroupCommit(db, writers, maxBatch), db,
-                sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<DuePolicy>>().Value);
+            return new Storage.CaseStateStorage(db, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<DuePolicy>>().Value, writers, maxBatch);
         });
         silo.AddAdoNetGrainStorage(Names.AreaStorage, o =>
         {

@@ -150,9 +150,9 @@ public sealed partial class CaseProjection(NpgsqlDataSource db, Microsoft.Extens
     /// <summary>Three statements for the whole batch, one per table (ReadModelSql), and the secretary's where one changed.</summary>
     private static void Add(NpgsqlBatch batch, List<Item> items, Periods.DuePolicy policy)
     {
-        var cases = ProjectionRows.Newest(items, i => i.State.Code, i => i.State.Version)
-            .Select(i => ProjectionRows.CaseOf(i.State, i.Digest, policy)).ToList();
-        batch.BatchCommands.Add(Statement(ReadModelSql.Cases(1, "true"), ReadModelSql.CaseParameters(cases)));
+        var rows = items.Select(i => new ReadModelSql.Rows(ProjectionRows.CaseOf(i.State, i.Digest, policy),
+            [.. i.Entries.Select(e => ProjectionRows.HistoryOf(i.State, e))], [.. i.Reports.Select(r => ProjectionRows.ReportOf(i.State, r))])).ToList();
+        foreach (var statement in ReadModelSql.Statements(rows)) batch.BatchCommands.Add(statement);
 
         // Only when an item carries a secretary action (a new one, or one a repair catches up on): the
         // registry's lock is not taken for every later report of a case that once had one.
@@ -163,21 +163,6 @@ public sealed partial class CaseProjection(NpgsqlDataSource db, Microsoft.Extens
                 AddSecretary(batch, item.State, secretary);
             }
         }
-
-        var reports = ProjectionRows.Newest(items.SelectMany(i => i.Reports.Select(r => ProjectionRows.ReportOf(i.State, r))),
-            r => (r.Code, r.Month), r => r.Version);
-        if (reports.Count > 0) batch.BatchCommands.Add(Statement(ReadModelSql.Reports(1, "true"), ReadModelSql.ReportParameters(reports)));
-
-        // The audit log is append-only: a repeated entry (a repair, a retried batch) is skipped, never rewritten.
-        var history = items.SelectMany(i => i.Entries.Select(e => ProjectionRows.HistoryOf(i.State, e))).ToList();
-        if (history.Count > 0) batch.BatchCommands.Add(Statement(ReadModelSql.History(1, "true"), ReadModelSql.HistoryParameters(history)));
-    }
-
-    private static NpgsqlBatchCommand Statement(string sql, NpgsqlParameter[] parameters)
-    {
-        var cmd = new NpgsqlBatchCommand(sql);
-        cmd.Parameters.AddRange(parameters);
-        return cmd;
     }
 
     /// <summary>The registry's write lock (Api UnitProfileStore): a profile edit and this update never both take one version.</summary>

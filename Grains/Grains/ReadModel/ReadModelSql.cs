@@ -4,13 +4,16 @@ using NpgsqlTypes;
 namespace Rectification.ReadModel;
 
 /// <summary>
-/// The statements that write the read model's rows: a case's ledger row (<c>cases</c>), its audit entries
-/// (<c>case_history</c>) and its monthly reports (<c>case_reports</c>), each for any number of rows at once.
-/// A command writes its own rows inside its state's statement, guarded by the state's version check
-/// (CaseStateStorage); a repair writes a batch of cases on its own (CaseProjection). Each kind takes its
-/// rows as one JSON array, expanded by <c>jsonb_to_recordset</c>, and its long texts (digest, work,
-/// changes, the whole entry or report) as text arrays beside it (<c>ROWS FROM</c> pairs them up by
-/// position): inside the JSON they would be escaped, lexed and unescaped again.
+/// The statements that write the read model's rows: cases' ledger rows (<c>cases</c>), their audit entries
+/// (<c>case_history</c>) and their monthly reports (<c>case_reports</c>), one statement per table for any
+/// number of rows. The commands committed together write theirs together, after their states and in the
+/// same transaction (GroupCommit's follow-ups); a repair writes a batch of cases on its own
+/// (CaseProjection). Each kind takes its rows as one JSON array, expanded by <c>jsonb_to_recordset</c>,
+/// and its long texts (digest, work, changes, the whole entry or report) as text arrays beside it
+/// (<c>ROWS FROM</c> pairs them up by position): inside the JSON they would be escaped, lexed and
+/// unescaped again. One row per statement would pay the expansion's set-up for each row: a command's
+/// own rows inside its own statement cost PostgreSQL 40 % more than the same rows written by the group
+/// (docs/benchmarks.md, session 10).
 /// </summary>
 public static class ReadModelSql
 {
@@ -74,6 +77,30 @@ public static class ReadModelSql
             activists = excluded.activists, reserve_cadres = excluded.reserve_cadres, version = excluded.version, doc = excluded.doc
         WHERE r.version < excluded.version
         """;
+
+    /// <summary>What one write of a case puts into the read model: its ledger row, its new audit entries, its new or changed reports.</summary>
+    public sealed record Rows(ProjectionRows.Case Case, IReadOnlyList<ProjectionRows.History> History, IReadOnlyList<ProjectionRows.Report> Reports);
+
+    /// <summary>
+    /// The statements for many writes' rows at once, one per table: a case or a month written twice keeps
+    /// only its newest version (an upsert may touch a row once per statement).
+    /// </summary>
+    public static IEnumerable<NpgsqlBatchCommand> Statements(IReadOnlyList<Rows> writes)
+    {
+        var cases = ProjectionRows.Newest(writes.Select(w => w.Case), c => c.Code, c => c.Version);
+        yield return Statement(Cases(1, "true"), CaseParameters(cases));
+        var reports = ProjectionRows.Newest(writes.SelectMany(w => w.Reports), r => (r.Code, r.Month), r => r.Version);
+        if (reports.Count > 0) yield return Statement(Reports(1, "true"), ReportParameters(reports));
+        var history = writes.SelectMany(w => w.History).ToList();
+        if (history.Count > 0) yield return Statement(History(1, "true"), HistoryParameters(history));
+    }
+
+    private static NpgsqlBatchCommand Statement(string sql, NpgsqlParameter[] parameters)
+    {
+        var cmd = new NpgsqlBatchCommand(sql);
+        cmd.Parameters.AddRange(parameters);
+        return cmd;
+    }
 
     public static NpgsqlParameter[] CaseParameters(IReadOnlyCollection<ProjectionRows.Case> rows) =>
         [Json(ProjectionRows.Json(rows)), Texts([.. rows.Select(r => r.Digest)]), Texts([.. rows.Select(r => r.Work)])];

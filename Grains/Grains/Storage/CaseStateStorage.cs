@@ -15,10 +15,11 @@ namespace Rectification.Storage;
 /// <c>case_states</c>; its history entries and monthly reports are rows of the audit log
 /// (<c>case_history</c>) and of <c>case_reports</c>, each with the whole entry or report it was made
 /// from; its quarterly evaluations and activity plans are rows of <c>case_parts</c>. A write carries only
-/// what is new or changed since the last write, and the case's ledger row (<c>cases</c>), all in one
-/// statement. That statement is committed together with other grains' writes (<see cref="GroupCommit"/>),
-/// and the grain hears back only after the commit: the ledger, the audit entry and the report are
-/// durable with the command that made them. A write is refused (<see cref="InconsistentStateException"/>)
+/// what is new or changed since the last write: the state row and its parts in one statement, committed
+/// together with other grains' writes (<see cref="GroupCommit"/>), and its audit entries, reports and
+/// the case's ledger row (<c>cases</c>) written with theirs, set-based, in the same transaction once the
+/// states are in. The grain hears back only after the commit: the ledger, the audit entry and the report
+/// are durable with the command that made them. A write is refused (<see cref="InconsistentStateException"/>)
 /// when the stored version is not the one the grain read, and then nothing of it is written: optimistic
 /// concurrency per case, exactly as with Orleans' provider.
 ///
@@ -29,8 +30,11 @@ namespace Rectification.Storage;
 /// grow with the case's age; what an active case holds still does, more slowly (its reports, and its
 /// digest: docs/benchmarks.md).
 /// </summary>
-public sealed class CaseStateStorage(GroupCommit commits, NpgsqlDataSource db, DuePolicy policy) : IGrainStorage, IAsyncDisposable
+public sealed class CaseStateStorage(NpgsqlDataSource db, DuePolicy policy, int writers = 4, int maxBatch = 128) : IGrainStorage, IAsyncDisposable
 {
+    /// <summary>Where the writes are committed together, each write's read-model rows after the states.</summary>
+    public GroupCommit Commits { get; } = new(db, writers, maxBatch, rows => ReadModelSql.Statements([.. rows.Cast<ReadModelSql.Rows>()]));
+
     /// <summary>The stored JSON (<see cref="CaseParts.Json"/>).</summary>
     public static JsonSerializerOptions Json => CaseParts.Json;
 
@@ -39,29 +43,24 @@ public sealed class CaseStateStorage(GroupCommit commits, NpgsqlDataSource db, D
     // does not know writes every part, which is never wrong, only slower.
     private readonly ConditionalWeakTable<object, HashSet<object>> _written = new();
 
-    private const string Written = "EXISTS (SELECT 1 FROM s)";
-
-    // Evaluations and activity plans are replaced in place; history and reports have tables of their own.
-    private static string Statement(string state, int first) => $"""
-        WITH s AS ({state}),
+    // Evaluations and activity plans are replaced in place; history and reports go to their own tables.
+    private const string Insert = """
+        WITH s AS (INSERT INTO case_states (code, version, state, report_keys, evaluation_keys) VALUES ($1, $2, $3, $4, $5)
+                   ON CONFLICT (code) DO NOTHING RETURNING 1),
              p AS (INSERT INTO case_parts (code, part, doc)
-                   SELECT $1, n.k, n.d FROM unnest(${first}::text[], ${first + 1}::text[]) AS n(k, d) WHERE {Written}
-                   ON CONFLICT (code, part) DO UPDATE SET doc = excluded.doc),
-             c AS ({ReadModelSql.Cases(first + 2, Written)}),
-             h AS ({ReadModelSql.History(first + 5, Written)}),
-             r AS ({ReadModelSql.Reports(first + 8, Written)})
+                   SELECT $1, n.k, n.d FROM unnest($6::text[], $7::text[]) AS n(k, d) WHERE EXISTS (SELECT 1 FROM s)
+                   ON CONFLICT (code, part) DO UPDATE SET doc = excluded.doc)
         SELECT count(*)::integer FROM s
         """;
 
-    private static readonly string Insert = Statement("""
-        INSERT INTO case_states (code, version, state, report_keys, evaluation_keys) VALUES ($1, $2, $3, $4, $5)
-        ON CONFLICT (code) DO NOTHING RETURNING 1
-        """, 6);
-
-    private static readonly string Update = Statement("""
-        UPDATE case_states SET version = $2, state = $3, report_keys = $4, evaluation_keys = $5, written_at = now()
-         WHERE code = $1 AND version = $6 RETURNING 1
-        """, 7);
+    private const string Update = """
+        WITH s AS (UPDATE case_states SET version = $2, state = $3, report_keys = $4, evaluation_keys = $5, written_at = now()
+                    WHERE code = $1 AND version = $8 RETURNING 1),
+             p AS (INSERT INTO case_parts (code, part, doc)
+                   SELECT $1, n.k, n.d FROM unnest($6::text[], $7::text[]) AS n(k, d) WHERE EXISTS (SELECT 1 FROM s)
+                   ON CONFLICT (code, part) DO UPDATE SET doc = excluded.doc)
+        SELECT count(*)::integer FROM s
+        """;
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
@@ -110,15 +109,13 @@ public sealed class CaseStateStorage(GroupCommit commits, NpgsqlDataSource db, D
         command.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(state with { History = [], Reports = [], Evaluations = [], ActivityPlans = [] }, Json), NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(TextArray(state.Reports.Select(r => CaseParts.ReportKey(r.Month))));
         command.Parameters.Add(TextArray(state.Evaluations.Select(e => CaseParts.EvaluationKey(e.Quarter))));
-        if (expected is { } v) command.Parameters.Add(new NpgsqlParameter { Value = v, NpgsqlDbType = NpgsqlDbType.Integer });
         command.Parameters.Add(TextArray(keys));
         command.Parameters.Add(TextArray(docs));
+        if (expected is { } v) command.Parameters.Add(new NpgsqlParameter { Value = v, NpgsqlDbType = NpgsqlDbType.Integer });
         // The ledger row, from the same digest the grain publishes (DigestBuilder keeps the last one it built).
-        command.Parameters.AddRange(ReadModelSql.CaseParameters([ProjectionRows.CaseOf(stored, Rollup.DigestBuilder.Held(state, policy), policy)]));
-        command.Parameters.AddRange(ReadModelSql.HistoryParameters(history));
-        command.Parameters.AddRange(ReadModelSql.ReportParameters(reports));
+        var rows = new ReadModelSql.Rows(ProjectionRows.CaseOf(stored, Rollup.DigestBuilder.Held(state, policy), policy), history, reports);
 
-        if (await commits.ExecuteAsync(command) != 1)
+        if (await Commits.ExecuteAsync(command, rows) != 1)
         {
             throw new InconsistentStateException($"Case {code} was written by someone else since version {expected?.ToString() ?? "none"} was read.",
                 storedEtag: null, currentEtag: grainState.ETag);
@@ -217,5 +214,5 @@ public sealed class CaseStateStorage(GroupCommit commits, NpgsqlDataSource db, D
         return result;
     }
 
-    public ValueTask DisposeAsync() => commits.DisposeAsync();
+    public ValueTask DisposeAsync() => Commits.DisposeAsync();
 }

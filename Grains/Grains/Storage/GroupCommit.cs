@@ -13,6 +13,11 @@ namespace Rectification.Storage;
 /// latency is a plain transaction's; under load, statements queue while the loops are committing, and
 /// the next transaction takes them all. That is where the saving is: one commit (and one WAL flush)
 /// and one round trip for many writes.
+///
+/// A statement may come with a follow-up: rows that belong with it when it writes (a case's ledger row,
+/// audit entry and report). The follow-ups of the statements that wrote are turned into statements
+/// of their own (<c>followUps</c>), set-based for the whole group, and run in the same transaction
+/// after them: durable with the writes, committed before any caller hears back.
 /// </summary>
 public sealed class GroupCommit : IAsyncDisposable
 {
@@ -26,12 +31,16 @@ public sealed class GroupCommit : IAsyncDisposable
     /// <summary>Transactions committed or attempted so far: with the writes' count, how well they were grouped.</summary>
     public long Transactions => Interlocked.Read(ref _transactions);
 
-    private sealed record Pending(NpgsqlBatchCommand Command, TaskCompletionSource<int> Done);
+    private readonly Func<IReadOnlyList<object>, IEnumerable<NpgsqlBatchCommand>>? _followUps;
 
-    public GroupCommit(NpgsqlDataSource db, int writers = 4, int maxBatch = 128)
+    private sealed record Pending(NpgsqlBatchCommand Command, object? FollowUp, TaskCompletionSource<int> Done);
+
+    /// <param name="followUps">The statements for the follow-ups of the statements that wrote (returned 1).</param>
+    public GroupCommit(NpgsqlDataSource db, int writers = 4, int maxBatch = 128, Func<IReadOnlyList<object>, IEnumerable<NpgsqlBatchCommand>>? followUps = null)
     {
         _db = db;
         _maxBatch = maxBatch;
+        _followUps = followUps;
         _writers = [.. Enumerable.Range(0, writers).Select(_ => Task.Run(WriteLoopAsync))];
     }
 
@@ -39,9 +48,9 @@ public sealed class GroupCommit : IAsyncDisposable
     /// Queues one statement that returns a single integer; completes with it once its transaction has
     /// committed, or fails with the transaction's error (then nothing of it was written).
     /// </summary>
-    public Task<int> ExecuteAsync(NpgsqlBatchCommand command)
+    public Task<int> ExecuteAsync(NpgsqlBatchCommand command, object? followUp = null)
     {
-        var pending = new Pending(command, new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(command, followUp, new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_queue.Writer.TryWrite(pending)) pending.Done.SetException(new ObjectDisposedException(nameof(GroupCommit)));
         return pending.Done.Task;
     }
@@ -111,6 +120,13 @@ public sealed class GroupCommit : IAsyncDisposable
                     results[i] = reader.GetInt32(0);
                     if (i < items.Count - 1 && !await reader.NextResultAsync()) throw new InvalidOperationException("A group commit returned too few results.");
                 }
+            }
+            batch.BatchCommands.Clear();
+            var followUps = items.Where((item, i) => results[i] == 1 && item.FollowUp is not null).Select(item => item.FollowUp!).ToList();
+            if (_followUps is not null && followUps.Count > 0)
+            {
+                foreach (var statement in _followUps(followUps)) batch.BatchCommands.Add(statement);
+                await batch.ExecuteNonQueryAsync();
             }
         }
         finally

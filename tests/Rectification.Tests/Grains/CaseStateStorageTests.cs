@@ -54,7 +54,7 @@ public sealed class CaseStateStorageTests : IAsyncLifetime
     [Fact]
     public async Task A_case_round_trips_whole_and_in_order()
     {
-        await using var storage = new CaseStateStorage(new GroupCommit(_db.DataSource), _db.DataSource, new Periods.DuePolicy());
+        await using var storage = new CaseStateStorage(_db.DataSource, new Periods.DuePolicy());
         var state = new GrainState<CaseState>(Aged("150102001001", 5));
         await storage.WriteStateAsync("case", Id("150102001001"), state);
 
@@ -76,7 +76,7 @@ public sealed class CaseStateStorageTests : IAsyncLifetime
         // A grain gets its history slim; the whole entries stay in storage, and a write from that
         // grain (its parts unknown to this storage) never replaces them.
         var fresh = new GrainState<CaseState>();
-        await new CaseStateStorage(new GroupCommit(_db.DataSource), _db.DataSource, new Periods.DuePolicy()).ReadStateAsync("case", Id("150102001001"), fresh);
+        await new CaseStateStorage(_db.DataSource, new Periods.DuePolicy()).ReadStateAsync("case", Id("150102001001"), fresh);
         Assert.Equal(Json(revised with { History = [.. revised.History.Select(CaseStateStorage.Slim)] }), Json(fresh.State!));
         Assert.All(fresh.State!.History, h => Assert.Equal("", h.Detail));
         Assert.Equal("7", fresh.ETag);
@@ -97,8 +97,8 @@ public sealed class CaseStateStorageTests : IAsyncLifetime
     [Fact]
     public async Task Writes_share_transactions_and_each_is_durable()
     {
-        var commits = new GroupCommit(_db.DataSource, writers: 2);
-        await using var storage = new CaseStateStorage(commits, _db.DataSource, new Periods.DuePolicy());
+        await using var storage = new CaseStateStorage(_db.DataSource, new Periods.DuePolicy(), writers: 2);
+        var commits = storage.Commits;
         var codes = Villages[..400];
         var states = codes.Select(c => new GrainState<CaseState>(Aged(c, 2))).ToArray();
 
@@ -117,8 +117,8 @@ public sealed class CaseStateStorageTests : IAsyncLifetime
     [Fact]
     public async Task In_one_transaction_a_stale_write_and_a_bad_one_fail_alone()
     {
-        var commits = new GroupCommit(_db.DataSource, writers: 1);
-        await using var storage = new CaseStateStorage(commits, _db.DataSource, new Periods.DuePolicy());
+        await using var storage = new CaseStateStorage(_db.DataSource, new Periods.DuePolicy(), writers: 1);
+        var commits = storage.Commits;
         var blocker = new GrainState<CaseState>(Aged("150102002001", 1));
         var stale = new GrainState<CaseState>(Aged("150102002002", 1));
         await storage.WriteStateAsync("case", Id("150102002001"), blocker);
@@ -166,7 +166,7 @@ public sealed class CaseStateStorageTests : IAsyncLifetime
     [Fact]
     public async Task A_write_carries_only_the_parts_that_changed()
     {
-        await using var storage = new CaseStateStorage(new GroupCommit(_db.DataSource), _db.DataSource, new Periods.DuePolicy());
+        await using var storage = new CaseStateStorage(_db.DataSource, new Periods.DuePolicy());
         var code = "150102003001";
         var state = new GrainState<CaseState>(Aged(code, 36));
         await storage.WriteStateAsync("case", Id(code), state);
