@@ -10,8 +10,9 @@ namespace Rectification.Tests.Grains;
 
 /// <summary>
 /// The village grains' own storage over PostgreSQL: cases round-trip whole, writes are grouped into
-/// shared transactions yet each is version-checked on its own, a write that fails fails alone and
-/// leaves nothing behind, and a write carries only the parts of the case that changed.
+/// shared transactions yet each is version-checked on its own, each write's read-model rows are written
+/// with it, a write that fails (its state or its rows) fails alone and leaves nothing behind, and a
+/// write carries only the parts of the case that changed.
 /// </summary>
 public sealed class CaseStateStorageTests : IAsyncLifetime
 {
@@ -145,6 +146,8 @@ public sealed class CaseStateStorageTests : IAsyncLifetime
         stale.State = stale.State! with { Version = 3, History = [.. stale.State!.History, Entry(3)] };
         var staleWrite = storage.WriteStateAsync("case", Id("150102002002"), stale);
         var bad = storage.WriteStateAsync("case", Id("1501020020099999"), new GrainState<CaseState>(Aged("1501020020099999", 1)));  // too long a code
+        // A state the table takes whose ledger row the read model refuses (no such unit): refused as a whole.
+        var orphan = storage.WriteStateAsync("case", Id("159999999999"), new GrainState<CaseState>(Aged("159999999999", 1)));
         var before = commits.Transactions;
         await tx.CommitAsync();
 
@@ -153,14 +156,16 @@ public sealed class CaseStateStorageTests : IAsyncLifetime
         await Assert.ThrowsAsync<InconsistentStateException>(() => staleWrite);
         var refused = await Assert.ThrowsAsync<PostgresException>(() => bad);
         Assert.Equal(PostgresErrorCodes.StringDataRightTruncation, refused.SqlState);
+        Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, (await Assert.ThrowsAsync<PostgresException>(() => orphan)).SqlState);
+        Assert.Equal(0, await CountAsync("SELECT count(*) FROM case_states WHERE code = '159999999999'"));
 
         Assert.Equal(30, await CountAsync("SELECT count(*) FROM case_states WHERE code = ANY($1)", (object)good.Select(g => g.Code).ToArray()));
         Assert.Equal(2, await _db.ScalarAsync<int>("SELECT version FROM case_states WHERE code = '150102002002'"));
         // Nothing of the stale write: no audit entry, no ledger row of its version.
         Assert.Equal(rowsBefore, await CountAsync(Rows, "150102002002"));
         Assert.Equal(3, await _db.ScalarAsync<int>("SELECT version FROM case_states WHERE code = '150102002001'"));
-        // One shared transaction that the bad statement broke, then each of its 32 writes on its own.
-        Assert.Equal(before + 1 + 32, commits.Transactions);
+        // One shared transaction that the bad statement broke, then each of its 33 writes on its own.
+        Assert.Equal(before + 1 + 33, commits.Transactions);
     }
 
     [Fact]
