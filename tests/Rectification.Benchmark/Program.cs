@@ -132,8 +132,11 @@ var rssBefore = system.SiloRssBytes();
 var siloMetrics = SiloMetrics.Of(system);
 var runtimeBefore = await siloMetrics.RuntimeAsync();
 var cpuBeforeRush = cpu.Take();
+// On stderr, for lining up a profile or a trace with the rush.
+Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss.fff}] rush starts");
 var rush = await Drive(timed, (v, w) => Post(ReporterOf(v), $"/api/v1/cases/{v}/reports/{month}", Report()));
 var lastAck = DateTime.UtcNow;
+Console.Error.WriteLine($"[{lastAck:HH:mm:ss.fff}] rush ends");
 var rushCpu = CpuMeter.Between(cpuBeforeRush, cpu.Take());
 var rushRuntime = await siloMetrics.RuntimeAsync() - runtimeBefore;
 var rssAfter = system.SiloRssBytes();

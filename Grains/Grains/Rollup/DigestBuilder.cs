@@ -27,17 +27,35 @@ public static class DigestBuilder
 
     /// <summary>
     /// The case's digest in the flat form its township holds and the stream carries: what a command
-    /// writes beside its ledger row and publishes. The last one built for a state object is kept with
-    /// it, so the storage and the grain, each asking for the same new state, build it once.
+    /// writes beside its ledger row (the storage, <see cref="Held"/>) and then publishes (the grain,
+    /// <see cref="TakeHeld"/>). The one the storage built is kept with the state object until the grain
+    /// takes it, so it is built once; not longer, or every active case would hold a copy of what its
+    /// township holds.
     /// </summary>
     public static HeldDigest Held(CaseState s, DuePolicy policy)
     {
         if (Built.TryGetValue(s, out var built) && built.Policy == policy) return built.Digest;
-        var c = DigestSum.Start();
-        Build(s, policy, c);
-        var digest = c.ToHeld(s.Version);
+        var digest = Build(s, policy);
         Built.AddOrUpdate(s, new BuiltDigest(policy, digest));
         return digest;
+    }
+
+    /// <summary>The digest <see cref="Held"/> built for this state, no longer kept; built now if there is none.</summary>
+    public static HeldDigest TakeHeld(CaseState s, DuePolicy policy)
+    {
+        if (Built.TryGetValue(s, out var built) && built.Policy == policy)
+        {
+            Built.Remove(s);
+            return built.Digest;
+        }
+        return Build(s, policy);
+    }
+
+    private static HeldDigest Build(CaseState s, DuePolicy policy)
+    {
+        var c = DigestSum.Start();
+        Build(s, policy, c);
+        return c.ToHeld(s.Version);
     }
 
     private sealed record BuiltDigest(DuePolicy Policy, HeldDigest Digest);

@@ -44,7 +44,7 @@ public sealed class VillageGrain(
         {
             _queued = (store.State.Version, System.Diagnostics.Stopwatch.GetTimestamp());
             var state = store.State with { Code = this.GetPrimaryKeyString() };
-            var digest = DigestBuilder.Held(state, policy.Value);
+            var digest = DigestBuilder.TakeHeld(state, policy.Value);
             // The history in memory is slim: the audit log gets the whole entries, from storage.
             await projection.EnqueueAsync(state, await CaseParts.HistoryAsync(db, state.Code, projected), state.Reports, digest);
             await PublishAsync(state, digest);
@@ -65,7 +65,7 @@ public sealed class VillageGrain(
     public async Task RegistryChangedAsync()
     {
         await registry.RefreshAsync();
-        if (store.State.Version > 0) await PublishAsync(store.State with { Code = this.GetPrimaryKeyString() }, DigestBuilder.Held(store.State, policy.Value));
+        if (store.State.Version > 0) await PublishAsync(store.State with { Code = this.GetPrimaryKeyString() }, DigestBuilder.TakeHeld(store.State, policy.Value));
     }
 
     public Task<CaseState> GetAsync() => Task.FromResult(store.State with { Code = this.GetPrimaryKeyString() });
@@ -156,7 +156,7 @@ public sealed class VillageGrain(
             throw;
         }
         // The ledger row, the audit entry and the report were written with the state, from this digest.
-        var digest = DigestBuilder.Held(after, policy.Value);
+        var digest = DigestBuilder.TakeHeld(after, policy.Value);
         _queued = (after.Version, System.Diagnostics.Stopwatch.GetTimestamp());
         // The organization's profile follows a secretary action (撤换育派) under the registry's lock, off this path.
         if (entry.Command == "secretaryAction") await projection.EnqueueAsync(after, [entry], [], digest);
