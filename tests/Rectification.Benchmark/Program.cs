@@ -166,7 +166,7 @@ if (!rushOnly)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/cases/{v}/reports/{month}")
             {
-                Content = JsonContent.Create(new { problemsResolved = 1, measuresDone = 2, fundsYuan = 1234.56m, projects = 1, trainings = 1, newMembers = 1, activists = 2, reserveCadres = 3, narrative = "progress" }),
+                Content = Body(Report()),
             };
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ReporterOf(v));
             using var response = await peerHttp.SendAsync(request);
@@ -206,6 +206,15 @@ Console.WriteLine($"runtime   silo in the rush: JIT {rushRuntime.JitSeconds:F2} 
 foreach (var line in statements) Console.WriteLine(line);
 return rush.Errors == 0 && setup.Errors == 0 && (peer?.Errors ?? 0) == 0 ? 0 : 1;
 
+// A JSON body with its length, as a portal's fetch sends it: JsonContent streams the body in chunks
+// instead, which costs the server (product and peer alike) the chunked decoding no real client asks for.
+static ByteArrayContent Body(object body)
+{
+    var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body));
+    content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+    return content;
+}
+
 async Task<string[]> Tokens(string role, int? count = null)
 {
     var tokens = new string[count ?? concurrency];
@@ -219,7 +228,7 @@ async Task<string[]> Tokens(string role, int? count = null)
 
 async Task Post(string token, string path, object body)
 {
-    using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+    using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = Body(body) };
     request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
     using var response = await http.SendAsync(request);
     if (!response.IsSuccessStatusCode) throw new HttpRequestException($"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
