@@ -99,7 +99,13 @@ public sealed class CaseStateStorage(NpgsqlDataSource db, DuePolicy policy, int 
         }
         var stored = state.Code == code ? state : state with { Code = code };
         var history = new List<ProjectionRows.History>(1);
-        foreach (var h in state.History) if (!known.Contains(h)) history.Add(ProjectionRows.HistoryOf(stored, h));
+        var newEntries = 0;
+        foreach (var h in state.History)
+        {
+            if (known.Contains(h)) continue;
+            history.Add(ProjectionRows.HistoryOf(stored, h));
+            newEntries++;
+        }
         var reports = new List<ProjectionRows.Report>(1);
         foreach (var r in state.Reports) if (!known.Contains(r)) reports.Add(ProjectionRows.ReportOf(stored, r));
 
@@ -122,7 +128,34 @@ public sealed class CaseStateStorage(NpgsqlDataSource db, DuePolicy policy, int 
         }
         grainState.ETag = state.Version.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
-        _written.AddOrUpdate(grainState, Parts(state));
+        // The grain keeps its new entries slim from now on, as a reload would give them: the whole ones
+        // are in the audit log. Held whole until the next deactivation, every active case kept its
+        // latest command's detail and before/after values (about 1 KB for a report), and every
+        // collection during a rush copied them.
+        if (newEntries > 0)
+        {
+            var slim = state with { History = [.. state.History.Select(h => known.Contains(h) ? h : Slim(h))] };
+            grainState.State = (T)(object)slim;
+            state = slim;
+        }
+        Remember(grainState, known, state);
+    }
+
+    /// <summary>
+    /// What this activation's storage now knows is written: the set grows in place while the case only
+    /// grows (most commands), and is made anew when a part was replaced (a corrected report), so it
+    /// never keeps a replaced part alive.
+    /// </summary>
+    private void Remember(object grainState, HashSet<object> known, CaseState state)
+    {
+        var parts = state.History.Length + state.Reports.Length + state.Evaluations.Length + state.ActivityPlans.Length;
+        if (known.Count == 0 || !_written.TryGetValue(grainState, out var current) || !ReferenceEquals(current, known))
+        {
+            _written.AddOrUpdate(grainState, Parts(state));
+            return;
+        }
+        foreach (var part in state.History.Cast<object>().Concat(state.Reports).Concat(state.Evaluations).Concat(state.ActivityPlans)) known.Add(part);
+        if (known.Count != parts) _written.AddOrUpdate(grainState, Parts(state));
     }
 
     /// <summary>Cases are never deleted: their history is the record of the campaign.</summary>
