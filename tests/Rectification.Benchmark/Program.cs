@@ -137,6 +137,13 @@ Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss.fff}] rush starts");
 var rush = await Drive(timed, (v, w) => Post(ReporterOf(v), $"/api/v1/cases/{v}/reports/{month}", Report()));
 var lastAck = DateTime.UtcNow;
 Console.Error.WriteLine($"[{lastAck:HH:mm:ss.fff}] rush ends");
+// With --latencies FILE, each report of the rush as "started-ms latency-ms", in the order they started: to
+// see whether the slow ones come together (a pause of everything) or alone.
+if (Array.IndexOf(args, "--latencies") is var at and >= 0 && at + 1 < args.Length)
+{
+    await File.WriteAllLinesAsync(args[at + 1], rush.Starts!.Zip(rush.Latencies).OrderBy(x => x.First)
+        .Select(x => FormattableString.Invariant($"{x.First:F2} {x.Second:F2}")));
+}
 var rushCpu = CpuMeter.Between(cpuBeforeRush, cpu.Take());
 var rushRuntime = await siloMetrics.RuntimeAsync() - runtimeBefore;
 var rssAfter = system.SiloRssBytes();
@@ -274,6 +281,7 @@ static async Task StoredSizes(string connectionString)
 async Task<Run> Drive(string[] items, Func<string, int, Task> work)
 {
     var latencies = new double[items.Length];
+    var starts = new double[items.Length];
     var next = -1;
     var errors = 0;
     var clock = Stopwatch.StartNew();
@@ -283,12 +291,13 @@ async Task<Run> Drive(string[] items, Func<string, int, Task> work)
         while ((i = Interlocked.Increment(ref next)) < items.Length)
         {
             var started = Stopwatch.GetTimestamp();
+            starts[i] = clock.Elapsed.TotalMilliseconds;
             try { await work(items[i], w); }
             catch (Exception ex) { if (Interlocked.Increment(ref errors) <= 3) Console.Error.WriteLine(ex.Message); }
             latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         }
     }));
-    return new Run(clock.Elapsed, latencies, errors);
+    return new Run(clock.Elapsed, latencies, errors, starts);
 }
 
 async Task<TimeSpan> Converge(Task<SortedDictionary<string, long>> expected, DateTime since)
@@ -368,7 +377,7 @@ static string FindRepo()
     throw new InvalidOperationException("Grains.sln not found");
 }
 
-internal sealed record Run(TimeSpan Elapsed, double[] Latencies, int Errors)
+internal sealed record Run(TimeSpan Elapsed, double[] Latencies, int Errors, double[]? Starts = null)
 {
     private readonly double[] _sorted = [.. Latencies.Order()];
     public double P(int percentile) => _sorted.Length == 0 ? 0 : _sorted[Math.Clamp((int)Math.Ceiling(percentile / 100.0 * _sorted.Length) - 1, 0, _sorted.Length - 1)];

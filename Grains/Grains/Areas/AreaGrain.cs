@@ -134,6 +134,7 @@ public sealed partial class AreaGrain(
     /// <summary>Replace a child's digest if the new one is newer; older or repeated snapshots change nothing.</summary>
     private async Task MergeAsync(string child, HeldDigest digest)
     {
+        digest = digest.WithSharedNames();
         var held = rollup.State.Children.GetValueOrDefault(child);
         if (held is not null && held.Version >= digest.Version)
         {

@@ -163,6 +163,20 @@ public sealed class RollupTests
     }
 
     [Fact]
+    public void A_digest_read_off_the_stream_is_held_with_the_shared_counter_names()
+    {
+        var held = HeldDigest.Of(ReportedCase());
+        // As a deserializer gives it: every name a string of its own.
+        var received = held with { Counters = [.. held.Counters.Select(n => new string(n.AsSpan()))] };
+        Assert.All(received.Counters, n => Assert.NotSame(HeldDigest.Shared(n), n));
+
+        var kept = received.WithSharedNames();
+        Assert.All(kept.Counters, n => Assert.Same(HeldDigest.Shared(n), n));
+        AssertSameDigest(held.ToDigest(), kept.ToDigest());
+        Assert.Same(kept, kept.WithSharedNames());
+    }
+
+    [Fact]
     public void A_held_digest_adds_to_a_sum_and_takes_away_from_it_like_the_digest()
     {
         var digest = ReportedCase();
