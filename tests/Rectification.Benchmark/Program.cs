@@ -190,7 +190,7 @@ if (!rushOnly)
 var reportsPerSecond = timed.Length / rush.Elapsed.TotalSeconds;
 Console.WriteLine($"rush      {timed.Length} reports in {rush.Elapsed.TotalSeconds:F1} s = {reportsPerSecond:F0} reports/s ({rush.Errors} errors)");
 Console.WriteLine($"          latency ms p50 {rush.P(50):F1}  p95 {rush.P(95):F1}  p99 {rush.P(99):F1}  max {rush.P(100):F1}");
-Console.WriteLine($"roll-up   region summary exact {converged.TotalMilliseconds:F0} ms after the last acknowledged write (target ≤ 2000 ms)");
+Console.WriteLine($"roll-up   region summary exact {converged.TotalMilliseconds:F0} ms after the last acknowledged write (target ≤ 1000 ms)");
 if (direct is not null && peer is not null)
 {
     var directPerSecond = villages.Length / direct.Elapsed.TotalSeconds;
@@ -334,7 +334,8 @@ static bool Matches(JsonNode body, SortedDictionary<string, long> expected)
 
 static async Task<SortedDictionary<string, long>> Expected(string connectionString, string month, DuePolicy policy)
 {
-    await using var db = NpgsqlDataSource.Create(connectionString);
+    // As its own role, so that reading every case back is not counted among the rush's statements.
+    await using var db = NpgsqlDataSource.Create(await Statements.CensusConnectionAsync(connectionString));
     var total = new Counters();
     foreach (var stored in (await Rectification.Storage.CaseStateStorage.LoadAllAsync(db)).Values) total.Add(DigestBuilder.From(stored, policy));
     var figures = SummaryEvaluator.Evaluate(total.Values, Period.Parse(month), policy.LocalDate(DateTimeOffset.UtcNow), policy);
