@@ -38,7 +38,6 @@ public static class ProjectionRows
     {
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
-    private static readonly JsonSerializerOptions ChangesJson = new(JsonSerializerDefaults.Web);
 
     /// <summary>The rows as UTF-8 JSON, as PostgreSQL receives them: no text in UTF-16 first, twice the size.</summary>
     public static byte[] Json<T>(IReadOnlyCollection<T> rows) => JsonSerializer.SerializeToUtf8Bytes(rows, RowJson);
@@ -61,7 +60,7 @@ public static class ProjectionRows
 
     public static History HistoryOf(CaseState s, HistoryEntry e) =>
         new(s.Code, e.Version, Microseconds(e.At), e.By, e.Role.ToWire(), e.Command, e.From.ToWire(), e.To.ToWire(), e.Detail, e.Note,
-            e.Changes is null ? null : JsonSerializer.Serialize(e.Changes, ChangesJson), JsonSerializer.Serialize(e, CaseParts.Json));
+            e.Changes is null ? null : JsonSerializer.Serialize(e.Changes, WebJson), JsonSerializer.Serialize(e, CaseParts.Json));
 
     /// <summary>
     /// PostgreSQL keeps microseconds. As a parameter a timestamp was cut to them; as text PostgreSQL would

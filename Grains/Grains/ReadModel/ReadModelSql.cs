@@ -88,12 +88,15 @@ public static class ReadModelSql
     public static IEnumerable<NpgsqlBatchCommand> Statements(IReadOnlyList<Rows> writes)
     {
         var cases = ProjectionRows.Newest(writes.Select(w => w.Case), c => c.Code, c => c.Version);
-        yield return Statement(Cases(1, "true"), CaseParameters(cases));
+        yield return Statement(AllCases, CaseParameters(cases));
         var reports = ProjectionRows.Newest(writes.SelectMany(w => w.Reports), r => (r.Code, r.Month), r => r.Version);
-        if (reports.Count > 0) yield return Statement(Reports(1, "true"), ReportParameters(reports));
+        if (reports.Count > 0) yield return Statement(AllReports, ReportParameters(reports));
         var history = writes.SelectMany(w => w.History).ToList();
-        if (history.Count > 0) yield return Statement(History(1, "true"), HistoryParameters(history));
+        if (history.Count > 0) yield return Statement(AllHistory, HistoryParameters(history));
     }
+
+    // Built once: every group commit runs them (building each text anew was 1.6 % of the silo's allocation).
+    private static readonly string AllCases = Cases(1, "true"), AllReports = Reports(1, "true"), AllHistory = History(1, "true");
 
     private static NpgsqlBatchCommand Statement(string sql, NpgsqlParameter[] parameters)
     {
@@ -113,6 +116,7 @@ public static class ReadModelSql
 
     private static NpgsqlParameter Json(byte[] utf8) => new NpgsqlParameter<byte[]> { TypedValue = utf8, NpgsqlDbType = NpgsqlDbType.Jsonb };
 
-    private static NpgsqlParameter Texts(string?[] values) =>
-        new NpgsqlParameter<string?[]> { TypedValue = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
+    // text[] is what a string array maps to; naming the type (NpgsqlDbType.Array | Text) made Npgsql
+    // build the array type's name anew for every parameter.
+    private static NpgsqlParameter Texts(string?[] values) => new NpgsqlParameter<string?[]> { TypedValue = values };
 }

@@ -165,8 +165,9 @@ public sealed class CaseStateStorage(NpgsqlDataSource db, DuePolicy policy, int 
     private static HashSet<object> Parts(CaseState s) =>
         new(s.History.Cast<object>().Concat(s.Reports).Concat(s.Evaluations).Concat(s.ActivityPlans), ReferenceEqualityComparer.Instance);
 
+    // Typed by the array itself (text[]): naming the type made Npgsql build the array type's name for every parameter.
     private static NpgsqlParameter TextArray(IEnumerable<string> values) =>
-        new() { Value = values as string[] ?? values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
+        new NpgsqlParameter<string[]> { TypedValue = values as string[] ?? values.ToArray() };
 
     /// <summary>One case with its history whole, or null if it was never written.</summary>
     public static async Task<CaseState?> LoadAsync(NpgsqlDataSource db, string code) =>
