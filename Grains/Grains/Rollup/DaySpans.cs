@@ -16,8 +16,14 @@ public static class DaySpans
 
     public static List<Span> Union(IReadOnlyList<Span> a) => Combine(a, [], (x, _) => x);
 
-    public static bool Contains(IReadOnlyList<Span> spans, DateOnly day) =>
-        spans.Any(s => s.From <= day && (s.Until is null || day < s.Until.Value));
+    public static bool Contains(IReadOnlyList<Span> spans, DateOnly day)
+    {
+        for (var i = 0; i < spans.Count; i++)
+        {
+            if (spans[i].From <= day && (spans[i].Until is not { } until || day < until)) return true;
+        }
+        return false;
+    }
 
     /// <summary>+1 over every span: a level counter that holds on exactly those days.</summary>
     public static void Add(ICounterSink c, string counter, IReadOnlyList<Span> spans)
@@ -47,11 +53,18 @@ public static class DaySpans
 
     private static List<Span> Combine(IReadOnlyList<Span> a, IReadOnlyList<Span> b, Func<bool, bool, bool> op)
     {
-        var points = a.Concat(b).SelectMany(s => s.Until is { } u ? new[] { s.From, u } : [s.From]).Distinct().Order().ToList();
+        // Every span's ends, sorted; a repeated one is looked at once. (A plain list: every command's digest
+        // comes through here, and the LINQ chain it replaced was 2 % of what a report allocated.)
+        var points = new List<DateOnly>(2 * (a.Count + b.Count));
+        AddEnds(points, a);
+        AddEnds(points, b);
+        points.Sort();
         var result = new List<Span>();
         DateOnly? start = null;
-        foreach (var p in points)
+        for (var i = 0; i < points.Count; i++)
         {
+            var p = points[i];
+            if (i > 0 && points[i - 1] == p) continue;
             var inside = op(Contains(a, p), Contains(b, p));
             if (inside && start is null) start = p;
             else if (!inside && start is { } from)
@@ -62,5 +75,14 @@ public static class DaySpans
         }
         if (start is { } open) result.Add(new Span(open, null));
         return result;
+    }
+
+    private static void AddEnds(List<DateOnly> points, IReadOnlyList<Span> spans)
+    {
+        for (var i = 0; i < spans.Count; i++)
+        {
+            points.Add(spans[i].From);
+            if (spans[i].Until is { } until) points.Add(until);
+        }
     }
 }

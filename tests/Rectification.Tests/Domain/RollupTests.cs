@@ -227,4 +227,38 @@ public sealed class RollupTests
             AssertSameDigest(general.ToDigest(1), direct.ToDigest(1));
         }
     }
+
+    // Intersection, difference and union hold on exactly the days the operation says, day by day, for
+    // spans that overlap, touch, repeat an end or stay open; and the result is in order, its spans apart.
+    [Fact]
+    public void Day_span_operations_hold_on_exactly_their_days()
+    {
+        var rnd = new Random(17);
+        var origin = Day(2026, 1, 1);
+        List<LedgerSpans.Span> Some()
+        {
+            var spans = new List<LedgerSpans.Span>();
+            for (var n = rnd.Next(0, 5); n > 0; n--)
+            {
+                var from = origin.AddDays(rnd.Next(0, 60));
+                spans.Add(new LedgerSpans.Span(from, rnd.Next(5) == 0 ? null : from.AddDays(rnd.Next(1, 30))));
+            }
+            return spans;
+        }
+        for (var trial = 0; trial < 2000; trial++)
+        {
+            var (a, b) = (Some(), Some());
+            foreach (var (result, op) in new (List<LedgerSpans.Span>, Func<bool, bool, bool>)[]
+            {
+                (DaySpans.Intersect(a, b), (x, y) => x && y),
+                (DaySpans.Minus(a, b), (x, y) => x && !y),
+                (DaySpans.Union(a), (x, _) => x),
+            })
+            {
+                for (var d = origin.AddDays(-1); d < origin.AddDays(100); d = d.AddDays(1))
+                    Assert.Equal(op(DaySpans.Contains(a, d), DaySpans.Contains(b, d)), DaySpans.Contains(result, d));
+                for (var i = 1; i < result.Count; i++) Assert.True(result[i - 1].Until < result[i].From);
+            }
+        }
+    }
 }
