@@ -9,11 +9,12 @@ using Rectification.Cases;
 namespace Rectification.ReadModel;
 
 /// <summary>
-/// Keeps the read model (<c>cases</c>, <c>case_reports</c>) and the audit log (<c>case_history</c>) in
-/// step with the village grains, off the acknowledgement path: grains enqueue after their durable
-/// write, and one loop per silo writes whatever is queued in a single batch and transaction. Version
-/// guards make late or repeated rows harmless; a village that finds the read model behind on
-/// activation enqueues everything missing, so a silo that dies with a full queue loses nothing.
+/// What the read model needs besides the rows a command writes with its state (CaseStateStorage): the
+/// repair of a case whose rows are behind, enqueued by its village on activation (rows written before
+/// deploy/sql/015, or by a silo that died mid-way in older versions), and the organization's profile
+/// after a secretary action (撤换育派), which takes the registry's lock and so stays off the
+/// acknowledgement path. One loop per silo writes whatever is queued in a single batch and
+/// transaction; version guards make late or repeated rows harmless.
 /// </summary>
 public sealed partial class CaseProjection(NpgsqlDataSource db, Microsoft.Extensions.Options.IOptions<Periods.DuePolicy> policy, ILogger<CaseProjection> log) : BackgroundService
 {
@@ -21,15 +22,18 @@ public sealed partial class CaseProjection(NpgsqlDataSource db, Microsoft.Extens
     // A full queue makes the writing grain wait (its caller, in the end): the audit log gets no holes.
     private readonly Channel<Item> _queue = Channel.CreateBounded<Item>(new BoundedChannelOptions(100_000) { FullMode = BoundedChannelFullMode.Wait });
 
-    private sealed record Item(CaseState State, HistoryEntry[] Entries, MonthlyReport[] Reports, Rollup.HeldDigest Digest);
+    /// <param name="Digest">Null for a profile update alone: the command's own rows are already written.</param>
+    private sealed record Item(CaseState State, HistoryEntry[] Entries, MonthlyReport[] Reports, Rollup.HeldDigest? Digest);
 
-    /// <param name="reports">The monthly reports to write: the one just submitted, or all of them when catching up.</param>
+    /// <summary>A case's rows to catch up on: its ledger row, the entries and reports given, and the profile if one is a secretary action.</summary>
     /// <param name="digest">The case's roll-up digest at this version, kept beside the row for drill-through.</param>
-    public ValueTask EnqueueAsync(CaseState state, IEnumerable<HistoryEntry> entries, IEnumerable<MonthlyReport> reports, Rollup.HeldDigest digest)
-    {
-        var item = new Item(state, [.. entries], [.. reports], digest);
-        return _queue.Writer.TryWrite(item) ? ValueTask.CompletedTask : WaitForRoomAsync(item);
-    }
+    public ValueTask EnqueueAsync(CaseState state, IEnumerable<HistoryEntry> entries, IEnumerable<MonthlyReport> reports, Rollup.HeldDigest digest) =>
+        Enqueue(new Item(state, [.. entries], [.. reports], digest));
+
+    /// <summary>The organization's profile after a secretary action, whose rows the command wrote with its state.</summary>
+    public ValueTask EnqueueSecretaryAsync(CaseState state, HistoryEntry action) => Enqueue(new Item(state, [action], [], null));
+
+    private ValueTask Enqueue(Item item) => _queue.Writer.TryWrite(item) ? ValueTask.CompletedTask : WaitForRoomAsync(item);
 
     private async ValueTask WaitForRoomAsync(Item item)
     {
@@ -147,12 +151,12 @@ public sealed partial class CaseProjection(NpgsqlDataSource db, Microsoft.Extens
         }
     }
 
-    /// <summary>Three statements for the whole batch, one per table (ReadModelSql), and the secretary's where one changed.</summary>
+    /// <summary>Three statements for the repairs in the batch, one per table (ReadModelSql), and the secretary's where one changed.</summary>
     private static void Add(NpgsqlBatch batch, List<Item> items, Periods.DuePolicy policy)
     {
-        var rows = items.Select(i => new ReadModelSql.Rows(ProjectionRows.CaseOf(i.State, i.Digest, policy),
+        var rows = items.Where(i => i.Digest is not null).Select(i => new ReadModelSql.Rows(ProjectionRows.CaseOf(i.State, i.Digest!, policy),
             [.. i.Entries.Select(e => ProjectionRows.HistoryOf(i.State, e))], [.. i.Reports.Select(r => ProjectionRows.ReportOf(i.State, r))])).ToList();
-        foreach (var statement in ReadModelSql.Statements(rows)) batch.BatchCommands.Add(statement);
+        if (rows.Count > 0) foreach (var statement in ReadModelSql.Statements(rows)) batch.BatchCommands.Add(statement);
 
         // Only when an item carries a secretary action (a new one, or one a repair catches up on): the
         // registry's lock is not taken for every later report of a case that once had one.

@@ -99,13 +99,7 @@ public sealed class CaseStateStorage(NpgsqlDataSource db, DuePolicy policy, int 
         }
         var stored = state.Code == code ? state : state with { Code = code };
         var history = new List<ProjectionRows.History>(1);
-        var newEntries = 0;
-        foreach (var h in state.History)
-        {
-            if (known.Contains(h)) continue;
-            history.Add(ProjectionRows.HistoryOf(stored, h));
-            newEntries++;
-        }
+        foreach (var h in state.History) if (!known.Contains(h)) history.Add(ProjectionRows.HistoryOf(stored, h));
         var reports = new List<ProjectionRows.Report>(1);
         foreach (var r in state.Reports) if (!known.Contains(r)) reports.Add(ProjectionRows.ReportOf(stored, r));
 
@@ -132,7 +126,7 @@ public sealed class CaseStateStorage(NpgsqlDataSource db, DuePolicy policy, int 
         // are in the audit log. Held whole until the next deactivation, every active case kept its
         // latest command's detail and before/after values (about 1 KB for a report), and every
         // collection during a rush copied them.
-        if (newEntries > 0)
+        if (history.Count > 0)
         {
             var slim = state with { History = [.. state.History.Select(h => known.Contains(h) ? h : Slim(h))] };
             grainState.State = (T)(object)slim;

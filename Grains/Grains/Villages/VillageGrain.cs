@@ -159,7 +159,7 @@ public sealed class VillageGrain(
         var digest = DigestBuilder.TakeHeld(after, policy.Value);
         _queued = (after.Version, System.Diagnostics.Stopwatch.GetTimestamp());
         // The organization's profile follows a secretary action (撤换育派) under the registry's lock, off this path.
-        if (entry.Command == "secretaryAction") await projection.EnqueueAsync(after, [entry], [], digest);
+        if (entry.Command == "secretaryAction") await projection.EnqueueSecretaryAsync(after, entry);
         await PublishAsync(after, digest);
         return new CaseResult(CaseOutcome.Accepted, ack);
     }
