@@ -103,19 +103,19 @@ await Analyze(system.ConnectionString);
 // 2. The rush, after the warm-up if one was asked for.
 object Report() => new { problemsResolved = 1, measuresDone = 2, fundsYuan = 1234.56m, projects = 1, trainings = 1, newMembers = 1, activists = 2, reserveCadres = 3, narrative = "progress" };
 var warmRounds = 0;
+var siloMetrics = SiloMetrics.Of(system);
 if (warm.Length > 0)
 {
     var warmed = await Drive(warm, (v, w) => Post(ReporterOf(v), $"/api/v1/cases/{v}/reports/{month}", Report()));
     // Then the same villages correct their reports, round after round, until the silo's JIT is nearly
     // quiet: tiering needs calls to promote a method, and a short warm-up ends before the hot path is
     // fully optimized, leaving that work to the rush. The rush's villages are untouched either way.
-    var metrics = SiloMetrics.Of(system);
     var (rounds, compiled) = (0, double.MaxValue);
     while (rounds < 8 && compiled > 50)
     {
-        var before = await metrics.RuntimeAsync();
+        var before = await siloMetrics.RuntimeAsync();
         var corrected = await Drive(warm, (v, w) => Post(ReporterOf(v), $"/api/v1/cases/{v}/reports/{month}", Report()));
-        compiled = (await metrics.RuntimeAsync() - before).JitMethods;
+        compiled = (await siloMetrics.RuntimeAsync() - before).JitMethods;
         warmed = warmed with { Errors = warmed.Errors + corrected.Errors };
         rounds++;
     }
@@ -127,9 +127,8 @@ await Statements.ResetAsync(system.ConnectionString);
 var cpu = new CpuMeter(system.SiloPid, system.ApiPid);
 // The silo's live heap (after a full collection it induces), which is what active cases hold: its RSS
 // keeps whatever the heap once grew to.
-var liveBefore = await new SiloHeap(system.SiloPid, SiloMetrics.Of(system)).LiveBytesAsync();
+var liveBefore = await new SiloHeap(system.SiloPid, siloMetrics).LiveBytesAsync();
 var rssBefore = system.SiloRssBytes();
-var siloMetrics = SiloMetrics.Of(system);
 var runtimeBefore = await siloMetrics.RuntimeAsync();
 var cpuBeforeRush = cpu.Take();
 // On stderr, for lining up a profile or a trace with the rush.
@@ -169,16 +168,7 @@ if (!rushOnly)
     await using (var crud = await CrudPeer.StartAsync(system.ConnectionString, File.ReadAllText(Path.Combine(system.DataDir, "signing.key")).Trim(), concurrency + 4))
     {
         using var peerHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = new Uri(crud.BaseUrl) };
-        async Task PeerReport(string v, int w)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/cases/{v}/reports/{month}")
-            {
-                Content = Body(Report()),
-            };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ReporterOf(v));
-            using var response = await peerHttp.SendAsync(request);
-            if (!response.IsSuccessStatusCode) throw new HttpRequestException($"peer: {(int)response.StatusCode}");
-        }
+        Task PeerReport(string v, int w) => Post(ReporterOf(v), $"/api/v1/cases/{v}/reports/{month}", Report(), peerHttp);
         // The same warm-up as the product's: its reports and as many rounds again.
         if (warm.Length > 0) for (var round = 0; round <= warmRounds; round++) await Drive(warm, PeerReport);
         var cpuBeforePeer = cpu.Take();
@@ -233,11 +223,11 @@ async Task<string[]> Tokens(string role, int? count = null)
     return tokens;
 }
 
-async Task Post(string token, string path, object body)
+async Task Post(string token, string path, object body, HttpClient? to = null)
 {
     using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = Body(body) };
     request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-    using var response = await http.SendAsync(request);
+    using var response = await (to ?? http).SendAsync(request);
     if (!response.IsSuccessStatusCode) throw new HttpRequestException($"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
 }
 
