@@ -7,8 +7,8 @@ namespace Rectification.ReadModel;
 /// The statements that write the read model's rows: cases' ledger rows (<c>cases</c>), their audit entries
 /// (<c>case_history</c>) and their monthly reports (<c>case_reports</c>), one statement per table for any
 /// number of rows. The commands committed together write theirs together, after their states and in the
-/// same transaction (GroupCommit's follow-ups); a repair writes a batch of cases on its own
-/// (CaseProjection). Each kind takes its rows as one JSON array, expanded by <c>jsonb_to_recordset</c>,
+/// same batch and transaction (GroupCommit's follow-ups), each row guarded by its write's tag; a repair
+/// writes a batch of cases on its own (CaseProjection). Each kind takes its rows as one JSON array, expanded by <c>jsonb_to_recordset</c>,
 /// and its long texts (digest, work, changes, the whole entry or report) as text arrays beside it
 /// (<c>ROWS FROM</c> pairs them up by position): inside the JSON they would be escaped, lexed and
 /// unescaped again. One row per statement would pay the expansion's set-up for each row: a command's
@@ -30,11 +30,11 @@ public static class ReadModelSql
                jsonb_to_recordset(${first}) AS (code varchar, status varchar, criteria text[], categories text[], problems_open int,
                    problems_resolved int, problems_closed int, problems_archived int, four_ones boolean, relapses int, version int,
                    opened_on date, last_report_month varchar, last_report_on_time boolean, open_deadlines date[], main_problems varchar,
-                   measures varchar, leader text, helping_department text, helping_department_type varchar),
+                   measures varchar, leader text, helping_department text, helping_department_type varchar, tag bigint),
                unnest(${first + 1}::text[]), unnest(${first + 2}::text[]))
             AS x(code, status, criteria, categories, problems_open, problems_resolved, problems_closed, problems_archived, four_ones,
                  relapses, version, opened_on, last_report_month, last_report_on_time, open_deadlines, main_problems, measures,
-                 leader, helping_department, helping_department_type, digest, work)
+                 leader, helping_department, helping_department_type, tag, digest, work)
          WHERE {guard}
         ON CONFLICT (code) DO UPDATE SET
             status = excluded.status, criteria = excluded.criteria, categories = excluded.categories,
@@ -55,9 +55,9 @@ public static class ReadModelSql
         SELECT code, version, at, actor, role, command, from_status, to_status, detail, note, changes::jsonb, doc
           FROM ROWS FROM (
                jsonb_to_recordset(${first}) AS (code varchar, version int, at timestamptz, actor varchar, role varchar, command varchar,
-                   from_status varchar, to_status varchar, detail varchar, note text),
+                   from_status varchar, to_status varchar, detail varchar, note text, tag bigint),
                unnest(${first + 1}::text[]), unnest(${first + 2}::text[]))
-            AS x(code, version, at, actor, role, command, from_status, to_status, detail, note, changes, doc)
+            AS x(code, version, at, actor, role, command, from_status, to_status, detail, note, tag, changes, doc)
          WHERE {guard}
         ON CONFLICT (code, version) DO NOTHING
         """;
@@ -68,9 +68,9 @@ public static class ReadModelSql
         SELECT code, month, received_at, on_time, funds_yuan, projects, new_members, activists, reserve_cadres, version, doc
           FROM ROWS FROM (
                jsonb_to_recordset(${first}) AS (code varchar, month varchar, received_at timestamptz, on_time boolean,
-                   funds_yuan numeric, projects int, new_members int, activists int, reserve_cadres int, version int),
+                   funds_yuan numeric, projects int, new_members int, activists int, reserve_cadres int, version int, tag bigint),
                unnest(${first + 1}::text[]))
-            AS x(code, month, received_at, on_time, funds_yuan, projects, new_members, activists, reserve_cadres, version, doc)
+            AS x(code, month, received_at, on_time, funds_yuan, projects, new_members, activists, reserve_cadres, version, tag, doc)
          WHERE {guard}
         ON CONFLICT (code, month) DO UPDATE SET
             funds_yuan = excluded.funds_yuan, projects = excluded.projects, new_members = excluded.new_members,
@@ -82,21 +82,32 @@ public static class ReadModelSql
     public sealed record Rows(ProjectionRows.Case Case, IReadOnlyList<ProjectionRows.History> History, IReadOnlyList<ProjectionRows.Report> Reports);
 
     /// <summary>
-    /// The statements for many writes' rows at once, one per table: a case or a month written twice keeps
-    /// only its newest version (an upsert may touch a row once per statement).
+    /// The statements for many writes' rows at once, one per table. Untagged (a repair), a case or a
+    /// month written twice keeps only its newest version: an upsert may touch a row once per statement.
+    /// Tagged (a group commit), the rows go in the same batch as their states, before anyone knows which
+    /// states took, and each applies only where its write's tag is on the state row (deploy/sql/016):
+    /// the rows of a write that lost its version check are left out by PostgreSQL itself. Of the writes
+    /// that took, a case is at most one (its next write waits for this one's commit); were it ever two,
+    /// the statement would fail and the group's writes would run again one by one.
     /// </summary>
-    public static IEnumerable<NpgsqlBatchCommand> Statements(IReadOnlyList<Rows> writes)
+    public static IEnumerable<NpgsqlBatchCommand> Statements(IReadOnlyList<Rows> writes, bool tagged = false)
     {
-        var cases = ProjectionRows.Newest(writes.Select(w => w.Case), c => c.Code, c => c.Version);
-        yield return Statement(AllCases, CaseParameters(cases));
-        var reports = ProjectionRows.Newest(writes.SelectMany(w => w.Reports), r => (r.Code, r.Month), r => r.Version);
-        if (reports.Count > 0) yield return Statement(AllReports, ReportParameters(reports));
+        List<ProjectionRows.Case> cases = tagged ? [.. writes.Select(w => w.Case)]
+            : ProjectionRows.Newest(writes.Select(w => w.Case), c => c.Code, c => c.Version);
+        yield return Statement(tagged ? TaggedCases : AllCases, CaseParameters(cases));
+        List<ProjectionRows.Report> reports = tagged ? [.. writes.SelectMany(w => w.Reports)]
+            : ProjectionRows.Newest(writes.SelectMany(w => w.Reports), r => (r.Code, r.Month), r => r.Version);
+        if (reports.Count > 0) yield return Statement(tagged ? TaggedReports : AllReports, ReportParameters(reports));
         var history = writes.SelectMany(w => w.History).ToList();
-        if (history.Count > 0) yield return Statement(AllHistory, HistoryParameters(history));
+        if (history.Count > 0) yield return Statement(tagged ? TaggedHistory : AllHistory, HistoryParameters(history));
     }
+
+    /// <summary>A row applies only if the state write it belongs with took: its tag is on the state row.</summary>
+    private const string TookGuard = "EXISTS (SELECT 1 FROM case_states s WHERE s.code = x.code AND s.write_tag = x.tag)";
 
     // Built once: every group commit runs them (building each text anew was 1.6 % of the silo's allocation).
     private static readonly string AllCases = Cases(1, "true"), AllReports = Reports(1, "true"), AllHistory = History(1, "true");
+    private static readonly string TaggedCases = Cases(1, TookGuard), TaggedReports = Reports(1, TookGuard), TaggedHistory = History(1, TookGuard);
 
     private static NpgsqlBatchCommand Statement(string sql, NpgsqlParameter[] parameters)
     {

@@ -11,14 +11,15 @@ using Rectification.ReadModel;
 namespace Rectification.Storage;
 
 /// <summary>
-/// The village grains' storage (deploy/sql/012, 015). A case's current facts are one row of
+/// The village grains' storage (deploy/sql/012, 015, 016). A case's current facts are one row of
 /// <c>case_states</c>; its history entries and monthly reports are rows of the audit log
 /// (<c>case_history</c>) and of <c>case_reports</c>, each with the whole entry or report it was made
 /// from; its quarterly evaluations and activity plans are rows of <c>case_parts</c>. A write carries only
 /// what is new or changed since the last write: the state row and its parts in one statement, committed
 /// together with other grains' writes (<see cref="GroupCommit"/>), and its audit entries, reports and
-/// the case's ledger row (<c>cases</c>) written with theirs, set-based, in the same transaction once the
-/// states are in. The grain hears back only after the commit: the ledger, the audit entry and the report
+/// the case's ledger row (<c>cases</c>) written with theirs, set-based, after the states in the same batch
+/// and transaction, each applying only where its write's tag is on the state row (a write that lost its
+/// version check leaves no rows). The grain hears back only after the commit: the ledger, the audit entry and the report
 /// are durable with the command that made them. A write is refused (<see cref="InconsistentStateException"/>)
 /// when the stored version is not the one the grain read, and then nothing of it is written: optimistic
 /// concurrency per case, exactly as with Orleans' provider.
@@ -33,7 +34,7 @@ namespace Rectification.Storage;
 public sealed class CaseStateStorage(NpgsqlDataSource db, DuePolicy policy, int writers = 2, int maxBatch = 128) : IGrainStorage, IAsyncDisposable
 {
     /// <summary>Where the writes are committed together, each write's read-model rows after the states.</summary>
-    public GroupCommit Commits { get; } = new(db, writers, maxBatch, rows => ReadModelSql.Statements([.. rows.Cast<ReadModelSql.Rows>()]));
+    public GroupCommit Commits { get; } = new(db, writers, maxBatch, rows => ReadModelSql.Statements([.. rows.Cast<ReadModelSql.Rows>()], tagged: true));
 
     /// <summary>The stored JSON (<see cref="CaseParts.Json"/>).</summary>
     public static JsonSerializerOptions Json => CaseParts.Json;
@@ -45,7 +46,7 @@ public sealed class CaseStateStorage(NpgsqlDataSource db, DuePolicy policy, int 
 
     // Evaluations and activity plans are replaced in place; history and reports go to their own tables.
     private const string Insert = """
-        WITH s AS (INSERT INTO case_states (code, version, state, report_keys, evaluation_keys) VALUES ($1, $2, $3, $4, $5)
+        WITH s AS (INSERT INTO case_states (code, version, state, report_keys, evaluation_keys, write_tag) VALUES ($1, $2, $3, $4, $5, $8)
                    ON CONFLICT (code) DO NOTHING RETURNING 1),
              p AS (INSERT INTO case_parts (code, part, doc)
                    SELECT $1, n.k, n.d FROM unnest($6::text[], $7::text[]) AS n(k, d) WHERE EXISTS (SELECT 1 FROM s)
@@ -54,8 +55,8 @@ public sealed class CaseStateStorage(NpgsqlDataSource db, DuePolicy policy, int 
         """;
 
     private const string Update = """
-        WITH s AS (UPDATE case_states SET version = $2, state = $3, report_keys = $4, evaluation_keys = $5, written_at = now()
-                    WHERE code = $1 AND version = $8 RETURNING 1),
+        WITH s AS (UPDATE case_states SET version = $2, state = $3, report_keys = $4, evaluation_keys = $5, written_at = now(), write_tag = $8
+                    WHERE code = $1 AND version = $9 RETURNING 1),
              p AS (INSERT INTO case_parts (code, part, doc)
                    SELECT $1, n.k, n.d FROM unnest($6::text[], $7::text[]) AS n(k, d) WHERE EXISTS (SELECT 1 FROM s)
                    ON CONFLICT (code, part) DO UPDATE SET doc = excluded.doc)
@@ -98,10 +99,12 @@ public sealed class CaseStateStorage(NpgsqlDataSource db, DuePolicy policy, int 
             docs.Add(JsonSerializer.Serialize(part, part.GetType(), Json));
         }
         var stored = state.Code == code ? state : state with { Code = code };
+        // This write's own tag: its read-model rows apply only if it took (ReadModelSql, deploy/sql/016).
+        var tag = Random.Shared.NextInt64(1, long.MaxValue);
         var history = new List<ProjectionRows.History>(1);
-        foreach (var h in state.History) if (!known.Contains(h)) history.Add(ProjectionRows.HistoryOf(stored, h));
+        foreach (var h in state.History) if (!known.Contains(h)) history.Add(ProjectionRows.HistoryOf(stored, h, tag));
         var reports = new List<ProjectionRows.Report>(1);
-        foreach (var r in state.Reports) if (!known.Contains(r)) reports.Add(ProjectionRows.ReportOf(stored, r));
+        foreach (var r in state.Reports) if (!known.Contains(r)) reports.Add(ProjectionRows.ReportOf(stored, r, tag));
 
         var command = new NpgsqlBatchCommand(expected is null ? Insert : Update);
         command.Parameters.Add(new NpgsqlParameter { Value = code, NpgsqlDbType = NpgsqlDbType.Varchar });
@@ -111,9 +114,10 @@ public sealed class CaseStateStorage(NpgsqlDataSource db, DuePolicy policy, int 
         command.Parameters.Add(TextArray(state.Evaluations.Select(e => CaseParts.EvaluationKey(e.Quarter))));
         command.Parameters.Add(TextArray(keys));
         command.Parameters.Add(TextArray(docs));
+        command.Parameters.Add(new NpgsqlParameter { Value = tag, NpgsqlDbType = NpgsqlDbType.Bigint });
         if (expected is { } v) command.Parameters.Add(new NpgsqlParameter { Value = v, NpgsqlDbType = NpgsqlDbType.Integer });
         // The ledger row, from the same digest the grain publishes (DigestBuilder keeps the last one it built).
-        var rows = new ReadModelSql.Rows(ProjectionRows.CaseOf(stored, Rollup.DigestBuilder.Held(state, policy), policy), history, reports);
+        var rows = new ReadModelSql.Rows(ProjectionRows.CaseOf(stored, Rollup.DigestBuilder.Held(state, policy), policy, tag), history, reports);
 
         if (await Commits.ExecuteAsync(command, rows) != 1)
         {

@@ -4,10 +4,10 @@ using Npgsql;
 namespace Rectification.Storage;
 
 /// <summary>
-/// Group commit: statements from many callers run together in one transaction and one round trip,
-/// and each caller hears back only after that transaction has committed. Each statement returns one
-/// integer (how many rows its guarded write changed), which its caller reads as "written" or "lost a
-/// race"; a statement that matches nothing does not disturb the others.
+/// Group commit: statements from many callers run together in one batch, one round trip and one
+/// transaction, and each caller hears back only after that transaction has committed. Each statement
+/// returns one integer (how many rows its guarded write changed), which its caller reads as "written"
+/// or "lost a race"; a statement that matches nothing does not disturb the others.
 ///
 /// A few writer loops share the queue. When callers are few, each loop takes one statement and the
 /// latency is a plain transaction's; under load, statements queue while the loops are committing, and
@@ -15,9 +15,14 @@ namespace Rectification.Storage;
 /// and one round trip for many writes.
 ///
 /// A statement may come with a follow-up: rows that belong with it when it writes (a case's ledger row,
-/// audit entry and report). The follow-ups of the statements that wrote are turned into statements
-/// of their own (<c>followUps</c>), set-based for the whole group, and run in the same transaction
-/// after them: durable with the writes, committed before any caller hears back.
+/// audit entry and report). The follow-ups are turned into statements of their own (<c>followUps</c>),
+/// set-based for the whole group, and sent after the statements in the same batch: durable with the
+/// writes, committed before any caller hears back. They are sent before anyone knows which statements
+/// wrote, so they must guard themselves: apply only where their statement's write took (CaseStateStorage
+/// tags each state row for that). The batch has no BEGIN and no COMMIT of its own: PostgreSQL runs a
+/// batch up to its one Sync as one implicit transaction, committed at the Sync, and an error anywhere
+/// rolls all of it back. The states (after a BEGIN), then the follow-ups, then a COMMIT used to take
+/// three round trips (docs/benchmarks.md, session 12).
 /// </summary>
 public sealed class GroupCommit : IAsyncDisposable
 {
@@ -90,12 +95,20 @@ public sealed class GroupCommit : IAsyncDisposable
         for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(results[i]);
     }
 
+    /// <summary>
+    /// Generic plans for this transaction only (reverted at its end). Every statement of a group looks
+    /// rows up by a case's code, so one plan per statement fits every batch; left to choose, PostgreSQL
+    /// kept planning the guarded read-model statements anew on each call (custom plans: 0.025 ms of a
+    /// report's 0.14, docs/benchmarks.md, session 12).
+    /// </summary>
+    private const string GenericPlans = "SELECT set_config('plan_cache_mode', 'force_generic_plan', true)";
+
     private async Task<int[]> RunAsync(List<Pending> items, bool retry)
     {
         Interlocked.Increment(ref _transactions);
         await using var conn = await _db.OpenConnectionAsync();
-        await using var tx = await conn.BeginTransactionAsync();
-        await using var batch = new NpgsqlBatch(conn, tx);
+        await using var batch = new NpgsqlBatch(conn);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(GenericPlans));
         foreach (var item in items)
         {
             // A statement retried alone after its batch failed runs as a copy: the failed batch may still
@@ -109,24 +122,26 @@ public sealed class GroupCommit : IAsyncDisposable
             foreach (NpgsqlParameter p in item.Command.Parameters) copy.Parameters.Add(p.Clone());
             batch.BatchCommands.Add(copy);
         }
+        var followUps = items.Where(item => item.FollowUp is not null).Select(item => item.FollowUp!).ToList();
+        if (_followUps is not null && followUps.Count > 0)
+        {
+            foreach (var statement in _followUps(followUps)) batch.BatchCommands.Add(statement);
+        }
         var results = new int[items.Count];
         try
         {
-            await using (var reader = await batch.ExecuteReaderAsync())
+            await using var reader = await batch.ExecuteReaderAsync();
+            await reader.NextResultAsync();   // past the setting's row
+            for (var i = 0; i < items.Count; i++)
             {
-                for (var i = 0; i < items.Count; i++)
-                {
-                    if (!await reader.ReadAsync()) throw new InvalidOperationException($"Statement {i} of a group commit returned no row.");
-                    results[i] = reader.GetInt32(0);
-                    if (i < items.Count - 1 && !await reader.NextResultAsync()) throw new InvalidOperationException("A group commit returned too few results.");
-                }
+                if (!await reader.ReadAsync()) throw new InvalidOperationException($"Statement {i} of a group commit returned no row.");
+                results[i] = reader.GetInt32(0);
+                if (!await reader.NextResultAsync() && i < items.Count - 1) throw new InvalidOperationException("A group commit returned too few results.");
             }
-            batch.BatchCommands.Clear();
-            var followUps = items.Where((item, i) => results[i] == 1 && item.FollowUp is not null).Select(item => item.FollowUp!).ToList();
-            if (_followUps is not null && followUps.Count > 0)
+            // The follow-ups' results, then the Sync: only when the reader has read to the end has the
+            // implicit transaction committed (or failed, and then this throws and nothing was written).
+            while (await reader.NextResultAsync())
             {
-                foreach (var statement in _followUps(followUps)) batch.BatchCommands.Add(statement);
-                await batch.ExecuteNonQueryAsync();
             }
         }
         finally
@@ -134,8 +149,6 @@ public sealed class GroupCommit : IAsyncDisposable
             // The pooled connection would keep the last batch's statements and their parameters alive (see CaseProjection).
             batch.BatchCommands.Clear();
         }
-        // Only now is anything durable; until the commit returns, every caller still waits.
-        await tx.CommitAsync();
         return results;
     }
 

@@ -11,7 +11,7 @@ namespace Rectification.Tests.Grains;
 /// <summary>
 /// The village grains' own storage over PostgreSQL: cases round-trip whole, writes are grouped into
 /// shared transactions yet each is version-checked on its own, each write's read-model rows are written
-/// with it, a write that fails (its state or its rows) fails alone and leaves nothing behind, and a
+/// with it and only if it took, a write that fails (its state or its rows) fails alone and leaves nothing behind, and a
 /// write carries only the parts of the case that changed.
 /// </summary>
 public sealed class CaseStateStorageTests : IAsyncLifetime
@@ -169,6 +169,66 @@ public sealed class CaseStateStorageTests : IAsyncLifetime
         Assert.Equal(3, await _db.ScalarAsync<int>("SELECT version FROM case_states WHERE code = '150102002001'"));
         // One shared transaction that the bad statement broke, then each of its 33 writes on its own.
         Assert.Equal(before + 1 + 33, commits.Transactions);
+    }
+
+    [Fact]
+    public async Task In_a_shared_transaction_a_write_that_lost_its_check_leaves_no_rows()
+    {
+        await using var storage = new CaseStateStorage(_db.DataSource, new Periods.DuePolicy(), writers: 1);
+        var commits = storage.Commits;
+        var (blockerCode, twinCode, staleCode) = (Villages[500], Villages[501], Villages[502]);
+        var blocker = new GrainState<CaseState>(Aged(blockerCode, 1));
+        var twin = new GrainState<CaseState>(Aged(twinCode, 1));
+        var stale = new GrainState<CaseState>(Aged(staleCode, 1));
+        foreach (var (code, state) in new[] { (blockerCode, blocker), (twinCode, twin), (staleCode, stale) }) await storage.WriteStateAsync("case", Id(code), state);
+
+        // The one writer waits inside a transaction on the blocker's row; what follows queues behind it
+        // and goes in the next transaction, together.
+        await using var holder = await _db.DataSource.OpenConnectionAsync();
+        await using var tx = await holder.BeginTransactionAsync();
+        await using (var lockRow = new NpgsqlCommand($"SELECT 1 FROM case_states WHERE code = '{blockerCode}' FOR UPDATE", holder, tx)) await lockRow.ExecuteScalarAsync();
+        blocker.State = blocker.State! with { Version = 3, History = [.. blocker.State!.History, Entry(3)] };
+        var blocked = storage.WriteStateAsync("case", Id(blockerCode), blocker);
+        await Eventually.Until(() => CountAsync("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"),
+            n => n == 1, what: "the writer waiting on the held row");
+
+        // Two activations of one case (a silo wrongly declared dead), both at version 2, each with its
+        // own next entry and report: the first queued takes version 3, the second loses its check.
+        CaseState Next(CaseState s, string command, string month) =>
+            s with { Version = 3, History = [.. s.History, Entry(3, command)], Reports = [.. s.Reports, Report(Period.Parse(month))] };
+        var first = new GrainState<CaseState>(Next(twin.State!, "report", "2024-01")) { ETag = "2", RecordExists = true };
+        var second = new GrainState<CaseState>(Next(twin.State!, "plan", "2024-02")) { ETag = "2", RecordExists = true };
+        var good = Villages[510..530].Select(c => (Code: c, State: new GrainState<CaseState>(Aged(c, 1)))).ToArray();
+        var before = commits.Transactions;
+        var goodWrites = good.Select(g => storage.WriteStateAsync("case", Id(g.Code), g.State)).ToList();
+        var firstWrite = storage.WriteStateAsync("case", Id(twinCode), first);
+        var secondWrite = storage.WriteStateAsync("case", Id(twinCode), second);
+        // An activation that missed a write: it read version 1, the store holds 2.
+        stale.ETag = "1";
+        stale.State = Next(stale.State!, "report", "2024-03");
+        var staleWrite = storage.WriteStateAsync("case", Id(staleCode), stale);
+        await tx.CommitAsync();
+
+        await blocked;
+        await Task.WhenAll(goodWrites);
+        await firstWrite;
+        await Assert.ThrowsAsync<InconsistentStateException>(() => secondWrite);
+        await Assert.ThrowsAsync<InconsistentStateException>(() => staleWrite);
+        Assert.Equal(before + 1, commits.Transactions);
+
+        // The twin holds the first write's rows and none of the second's.
+        Assert.Equal(3, await _db.ScalarAsync<int>("SELECT version FROM case_states WHERE code = $1", twinCode));
+        Assert.Equal(3, await _db.ScalarAsync<int>("SELECT version FROM cases WHERE code = $1", twinCode));
+        Assert.Equal("report", await _db.ScalarAsync<string>("SELECT command FROM case_history WHERE code = $1 AND version = 3", twinCode));
+        Assert.Equal(1, await CountAsync("SELECT count(*) FROM case_reports WHERE code = $1 AND month = '2024-01'", twinCode));
+        Assert.Equal(0, await CountAsync("SELECT count(*) FROM case_reports WHERE code = $1 AND month = '2024-02'", twinCode));
+        // The stale write left nothing: its state, ledger row, audit entry and report are all version 2's.
+        Assert.Equal(2, await _db.ScalarAsync<int>("SELECT version FROM case_states WHERE code = $1", staleCode));
+        Assert.Equal(2, await _db.ScalarAsync<int>("SELECT version FROM cases WHERE code = $1", staleCode));
+        Assert.Equal(0, await CountAsync("SELECT count(*) FROM case_history WHERE code = $1 AND version = 3", staleCode));
+        Assert.Equal(0, await CountAsync("SELECT count(*) FROM case_reports WHERE code = $1 AND month = '2024-03'", staleCode));
+        Assert.Equal(20, await CountAsync("SELECT count(*) FROM cases WHERE code = ANY($1) AND version = 2", (object)good.Select(g => g.Code).ToArray()));
+        Assert.Equal(20 * 2, await CountAsync("SELECT count(*) FROM case_history WHERE code = ANY($1)", (object)good.Select(g => g.Code).ToArray()));
     }
 
     [Fact]

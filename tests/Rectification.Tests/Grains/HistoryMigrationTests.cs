@@ -49,7 +49,7 @@ public sealed class HistoryMigrationTests
             VALUES ($1, '2026-10', now(), true, 10, 1, 1, 1, 2, 3) RETURNING 1
             """, code);
 
-        Assert.Equal([15], await Migrator.ApplyAsync(db.DataSource));
+        Assert.Equal([15], await Migrator.ApplyAsync(db.DataSource, through: 15));
 
         var after = await CaseStateStorage.LoadAsync(db.DataSource, code);
         Assert.Equal(JsonSerializer.Serialize(state, CaseParts.Json), JsonSerializer.Serialize(after, CaseParts.Json));
