@@ -76,6 +76,10 @@ public static class SiloConfiguration
                 e.DataMinTimeInCache = TimeSpan.FromSeconds(10);
                 e.DataMaxAgeInCache = TimeSpan.FromMinutes(2);
             }));
+            // A digest climbs four streams to the region, and an idle queue is read every period: at the
+            // default 100 ms the region could be exact only about a second after the last write (the
+            // target, #11); at 50 ms each hop waits half as long, for 160 more queue reads a second.
+            s.ConfigurePullingAgent(o => o.Configure(p => p.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(50)));
         });
         return silo;
     }
