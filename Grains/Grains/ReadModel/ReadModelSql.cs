@@ -8,12 +8,12 @@ namespace Rectification.ReadModel;
 /// (<c>case_history</c>) and their monthly reports (<c>case_reports</c>), one statement per table for any
 /// number of rows. The commands committed together write theirs together, after their states and in the
 /// same batch and transaction (GroupCommit's follow-ups), each row guarded by its write's tag; a repair
-/// writes a batch of cases on its own (CaseProjection). Each kind takes its rows as one JSON array, expanded by <c>jsonb_to_recordset</c>,
-/// and its long texts (digest, work, changes, the whole entry or report) as text arrays beside it
-/// (<c>ROWS FROM</c> pairs them up by position): inside the JSON they would be escaped, lexed and
-/// unescaped again. One row per statement would pay the expansion's set-up for each row: a command's
-/// own rows inside its own statement cost PostgreSQL 40 % more than the same rows written by the group
-/// (docs/benchmarks.md, session 10).
+/// writes a batch of cases on its own (CaseProjection). Each kind takes its rows as one JSON array,
+/// expanded by <c>jsonb_to_recordset</c>, and its long texts (digest, work, changes, the whole entry or
+/// report) as text arrays beside it (<c>ROWS FROM</c> pairs them up by position): inside the JSON they
+/// would be escaped, lexed and unescaped again. One row per statement would pay the expansion's set-up
+/// for each row: a command's own rows inside its own statement cost PostgreSQL 40 % more than the same
+/// rows written by the group (docs/benchmarks.md, session 10).
 /// </summary>
 public static class ReadModelSql
 {

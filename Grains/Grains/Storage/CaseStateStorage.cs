@@ -17,10 +17,10 @@ namespace Rectification.Storage;
 /// from; its quarterly evaluations and activity plans are rows of <c>case_parts</c>. A write carries only
 /// what is new or changed since the last write: the state row and its parts in one statement, committed
 /// together with other grains' writes (<see cref="GroupCommit"/>), and its audit entries, reports and
-/// the case's ledger row (<c>cases</c>) written with theirs, set-based, after the states in the same batch
-/// and transaction, each applying only where its write's tag is on the state row (a write that lost its
-/// version check leaves no rows). The grain hears back only after the commit: the ledger, the audit entry and the report
-/// are durable with the command that made them. A write is refused (<see cref="InconsistentStateException"/>)
+/// the case's ledger row (<c>cases</c>) written with theirs, set-based, after the states in the same
+/// batch and transaction, each applying only where its write's tag is on the state row (a write that
+/// lost its version check leaves no rows). The grain hears back only after the commit: the ledger, the
+/// audit entry and the report are durable with the command that made them. A write is refused (<see cref="InconsistentStateException"/>)
 /// when the stored version is not the one the grain read, and then nothing of it is written: optimistic
 /// concurrency per case, exactly as with Orleans' provider.
 ///
