@@ -11,6 +11,6 @@ public sealed class RollupOptions
     public int ReconcileSeconds { get; set; } = 60;
     /// <summary>The reminder that wakes parents to reconcile after a crash (at least one minute).</summary>
     public int ReminderMinutes { get; set; } = 5;
-    /// <summary>Parents persist lazily: at most this often, and on deactivation.</summary>
+    /// <summary>Parents persist lazily: this long after the first change not yet written, and on deactivation.</summary>
     public int PersistSeconds { get; set; } = 30;
 }

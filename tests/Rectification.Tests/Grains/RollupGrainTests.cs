@@ -232,4 +232,31 @@ public sealed class RollupGrainTests(ClusterFixture fx, ITestOutputHelper output
         // Other activity may send its own messages meanwhile, one digest or more each: these six shared theirs.
         Assert.True(batches - batchesBefore < digests - digestsBefore, $"{batches - batchesBefore} messages for {digests - digestsBefore} digests");
     }
+
+    [Fact]
+    public async Task A_parent_writes_its_held_digests_soon_after_a_change_even_when_nothing_follows_it()
+    {
+        // A third township of the league no other test touches (the tests above take its first and last).
+        var township = Rows.Where(r => r.Level == UnitLevel.Township && r.Code.StartsWith("1529")).Select(r => r.Code).Skip(1).First();
+        var child = Rows.First(r => r.ParentCode == township).Code;
+        var stream = fx.Client.GetStreamProvider(Names.RollupStreams)
+            .GetStream<DigestMessage>(StreamId.Create(Names.SummaryNamespace, township));
+        // No figures, only versions: the region's totals, which other tests compare with the stored cases, stay as they are.
+        HeldDigest Empty(long version) => HeldDigest.Of(new Digest(version, []));
+        var grain = fx.Client.GetGrain<IAreaGrain>(township);
+        var november = Period.Parse("2026-11");
+
+        // Two changes a moment apart, then nothing. The second must reach storage too, within the
+        // persistence delay (2 s here) and not only when the grain deactivates: a parent that wrote at
+        // its first publish after a quiet spell left the rest of a burst unwritten until the next one.
+        await stream.OnNextAsync(new DigestMessage(child, Empty(1)));
+        await Eventually.Until(() => grain.GetSummaryAsync(november), s => s.Version == 1, what: "the first digest merged");
+        await stream.OnNextAsync(new DigestMessage(child, Empty(2)));
+        await Eventually.Until(() => grain.GetSummaryAsync(november), s => s.Version == 2, what: "the second digest merged");
+
+        var written = $"%\"{child}\":{{\"Version\":2,%";
+        await Eventually.Until(() => fx.Db.ScalarAsync<long>(
+                "SELECT count(*) FROM orleansstorage WHERE graintypestring = 'rollup' AND convert_from(payloadbinary, 'UTF8') LIKE $1", written),
+            n => n == 1, TimeSpan.FromSeconds(20), what: "the parent's state written with the second digest");
+    }
 }

@@ -27,11 +27,12 @@ public class ClusterFixture : IAsyncLifetime
         {
             silo.Services.AddSingleton<ReportingClock>(Clock);
             silo.AddRectification(Db.DataSource);
-            // Quick coalescing and reconciliation, so tests see convergence (and healing) within seconds.
+            // Quick coalescing, reconciliation and persistence, so tests see convergence (and healing) within seconds.
             silo.Services.Configure<RollupOptions>(o =>
             {
                 o.CoalesceMilliseconds = 100;
                 o.ReconcileSeconds = 3;
+                o.PersistSeconds = 2;
             });
         });
         // The test client can publish snapshots itself (duplicates, reordering).
