@@ -47,11 +47,25 @@ public sealed partial class AreaGrain(
     {
         if (Settled == _publishedSettled) return;
         _dirty = true;
-        if (!_publishPending)
-        {
-            _publishPending = true;
-            _publish!.Change(TimeSpan.FromMilliseconds(options.Value.CoalesceMilliseconds), Timeout.InfiniteTimeSpan);
-        }
+        SchedulePublish();
+    }
+
+    /// <summary>One upward publish after the coalescing window, however many changes it gathers.</summary>
+    private void SchedulePublish()
+    {
+        if (_publishPending) return;
+        _publishPending = true;
+        _publish!.Change(TimeSpan.FromMilliseconds(options.Value.CoalesceMilliseconds), Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>The held figures changed: publish them upward soon, and write them to storage later.</summary>
+    private void FiguresChanged()
+    {
+        if (!_dirty) _dirtySince = System.Diagnostics.Stopwatch.GetTimestamp();
+        _dirty = true;
+        _asOf = clock.GetUtcNow();
+        MarkUnpersisted();
+        SchedulePublish();
     }
 
     public override async Task OnActivateAsync(CancellationToken ct)
@@ -119,14 +133,7 @@ public sealed partial class AreaGrain(
         if (!rollup.State.Children.Remove(child, out var held)) return;
         _total.Add(held, -1);
         rollup.State.Retired += held.Version + 1;
-        _dirty = true;
-        _asOf = clock.GetUtcNow();
-        MarkUnpersisted();
-        if (!_publishPending)
-        {
-            _publishPending = true;
-            _publish!.Change(TimeSpan.FromMilliseconds(options.Value.CoalesceMilliseconds), Timeout.InfiniteTimeSpan);
-        }
+        FiguresChanged();
     }
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => ReconcileAsync(deep: false);
@@ -151,15 +158,7 @@ public sealed partial class AreaGrain(
         if (held is not null) _total.Add(held, -1);
         _total.Add(digest);
         rollup.State.Children[child] = digest;
-        if (!_dirty) _dirtySince = System.Diagnostics.Stopwatch.GetTimestamp();
-        _dirty = true;
-        _asOf = clock.GetUtcNow();
-        MarkUnpersisted();
-        if (!_publishPending)
-        {
-            _publishPending = true;
-            _publish!.Change(TimeSpan.FromMilliseconds(options.Value.CoalesceMilliseconds), Timeout.InfiniteTimeSpan);
-        }
+        FiguresChanged();
         if (!_reminderSet) await EnsureReminderAsync();
     }
 
