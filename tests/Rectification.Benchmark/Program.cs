@@ -123,6 +123,7 @@ if (warm.Length > 0)
     Console.WriteLine($"warm-up   {warm.Length} reports first and {rounds} rounds of corrections to them, not timed ({warmed.Errors} errors; "
         + $"{compiled:F0} methods compiled in the last round); the rush is the other {timed.Length}");
 }
+await Checkpoint(system.ConnectionString);
 await Statements.ResetAsync(system.ConnectionString);
 var cpu = new CpuMeter(system.SiloPid, system.ApiPid);
 // The silo's live heap (after a full collection it induces), which is what active cases hold: its RSS
@@ -160,10 +161,12 @@ CpuMeter.Sample? peerCpu = null;
 if (!rushOnly)
 {
     // 4. The same durable single-row write, straight to PostgreSQL, same concurrency, same count.
+    await Checkpoint(system.ConnectionString);
     direct = await Direct(system.ConnectionString, villages, month);
 
     // 5. PostgreSQL's own ceiling (pgbench, a ~2 KB row, prepared, same clients, 20 s), and the plain CRUD peer
     //    (same route, same JWT validation, one upsert and one audit insert per report) driven like the rush.
+    await Checkpoint(system.ConnectionString);
     pgbenchTps = await Pgbench.RunAsync(system.ConnectionString, concurrency, 20, villages.Length);
     await using (var crud = await CrudPeer.StartAsync(system.ConnectionString, File.ReadAllText(Path.Combine(system.DataDir, "signing.key")).Trim(), concurrency + 4))
     {
@@ -171,6 +174,7 @@ if (!rushOnly)
         Task PeerReport(string v, int w) => Post(ReporterOf(v), $"/api/v1/cases/{v}/reports/{month}", Report(), peerHttp);
         // The same warm-up as the product's: its reports and as many rounds again.
         if (warm.Length > 0) for (var round = 0; round <= warmRounds; round++) await Drive(warm, PeerReport);
+        await Checkpoint(system.ConnectionString);
         var cpuBeforePeer = cpu.Take();
         peer = await Drive(timed, PeerReport);
         peerCpu = CpuMeter.Between(cpuBeforePeer, cpu.Take());
@@ -244,6 +248,18 @@ async Task Get(string token, string path)
             throw new HttpRequestException($"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
     }
+}
+
+// Before each measured run, so that all of them meet the database as one in service would. A cluster that
+// has never checkpointed has no old WAL segments to reuse: every 16 MB of WAL the rush wrote made
+// PostgreSQL create and zero-fill a new segment file while commits waited (three in a rush, each stalling
+// the reports in flight), while the peer, run after pgbench had forced checkpoints, reused old ones. After
+// a checkpoint the segments before it are renamed for reuse, as they are all the time in service.
+static async Task Checkpoint(string connectionString)
+{
+    await using var db = NpgsqlDataSource.Create(connectionString);
+    await using var cmd = db.CreateCommand("CHECKPOINT");
+    await cmd.ExecuteNonQueryAsync();
 }
 
 static async Task Analyze(string connectionString)
