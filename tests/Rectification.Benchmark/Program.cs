@@ -131,6 +131,7 @@ var cpu = new CpuMeter(system.SiloPid, system.ApiPid);
 var liveBefore = await new SiloHeap(system.SiloPid, siloMetrics).LiveBytesAsync();
 var rssBefore = system.SiloRssBytes();
 var runtimeBefore = await siloMetrics.RuntimeAsync();
+var walBeforeRush = await WalMeter.TakeAsync(system.ConnectionString);
 var cpuBeforeRush = cpu.Take();
 // On stderr, for lining up a profile or a trace with the rush.
 Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss.fff}] rush starts");
@@ -145,6 +146,7 @@ if (Array.IndexOf(args, "--latencies") is var at and >= 0 && at + 1 < args.Lengt
         .Select(x => FormattableString.Invariant($"{x.First:F2} {x.Second:F2}")));
 }
 var rushCpu = CpuMeter.Between(cpuBeforeRush, cpu.Take());
+var rushWal = await WalMeter.TakeAsync(system.ConnectionString) - walBeforeRush;
 var rushRuntime = await siloMetrics.RuntimeAsync() - runtimeBefore;
 var rssAfter = system.SiloRssBytes();
 
@@ -158,6 +160,7 @@ var statements = await Statements.ReadAsync(system.ConnectionString, timed.Lengt
 Run? direct = null, peer = null;
 double pgbenchTps = 0;
 CpuMeter.Sample? peerCpu = null;
+WalMeter.Sample? peerWal = null;
 if (!rushOnly)
 {
     // 4. The same durable single-row write, straight to PostgreSQL, same concurrency, same count.
@@ -175,9 +178,11 @@ if (!rushOnly)
         // The same warm-up as the product's: its reports and as many rounds again.
         if (warm.Length > 0) for (var round = 0; round <= warmRounds; round++) await Drive(warm, PeerReport);
         await Checkpoint(system.ConnectionString);
+        var walBeforePeer = await WalMeter.TakeAsync(system.ConnectionString);
         var cpuBeforePeer = cpu.Take();
         peer = await Drive(timed, PeerReport);
         peerCpu = CpuMeter.Between(cpuBeforePeer, cpu.Take());
+        peerWal = await WalMeter.TakeAsync(system.ConnectionString) - walBeforePeer;
     }
 }
 
@@ -200,6 +205,8 @@ Console.WriteLine($"memory    silo live heap {liveBefore / 1048576} MiB before t
 double PerReport(double ms) => ms / timed.Length;
 Console.WriteLine($"cpu       per report, rush: silo {PerReport(rushCpu.Silo):F3} ms, API {PerReport(rushCpu.Api):F3} ms, PostgreSQL {PerReport(rushCpu.Postgres):F3} ms, load generator {PerReport(rushCpu.Self):F3} ms");
 if (peerCpu is { } pc) Console.WriteLine($"          per report, peer: peer {PerReport(pc.Self - rushCpu.Self):F3} ms, PostgreSQL {PerReport(pc.Postgres):F3} ms");
+// The rush's WAL is taken until its last acknowledgement: the roll-up's few writes after it are left out.
+Console.WriteLine($"wal       per report, rush: {rushWal.PerReport(timed.Length)}" + (peerWal is { } pw ? $"; peer: {pw.PerReport(timed.Length)}" : ""));
 // The silo's runtime during the rush: a JIT still compiling means the rush ran before the silo was warm
 // (see --warmup); collector pauses add to the latency's tail.
 Console.WriteLine($"runtime   silo in the rush: JIT {rushRuntime.JitSeconds:F2} s ({rushRuntime.JitMethods:F0} methods), GC pauses {rushRuntime.GcPauseSeconds * 1000:F0} ms "
