@@ -46,10 +46,13 @@ public static class SiloConfiguration
         silo.Services.AddGrainStorage(Names.CaseStorage, (sp, _) =>
         {
             var config = sp.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>();
-            // Two transactions in flight: the fewer writers, the larger each group and the less PostgreSQL
-            // spends per write (0.19, 0.16, 0.14 ms with 4, 2, 1 in the rush, docs/benchmarks.md, session 10),
-            // but one writer would leave every write waiting behind any slow transaction.
-            var writers = config.GetValue("CaseStorage:Writers", 2);
+            // One transaction in flight: the fewer writers, the larger each group and the less PostgreSQL
+            // spends per write (0.19, 0.16, 0.14 ms with 4, 2, 1 in the rush, docs/benchmarks.md, session 10).
+            // Two were kept while the collector's pauses set the tail and one writer's was a little longer;
+            // with one pause a rush, one writer is faster and its p99 no longer (session 14). Its cost:
+            // every write waits behind a transaction that is slow for its own reasons (a row lock held
+            // elsewhere), where a second writer would carry on.
+            var writers = config.GetValue("CaseStorage:Writers", 1);
             var maxBatch = config.GetValue("CaseStorage:MaxBatch", 128);
             return new Storage.CaseStateStorage(db, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<DuePolicy>>().Value, writers, maxBatch);
         });

@@ -31,7 +31,7 @@ namespace Rectification.Storage;
 /// grow with the case's age; what an active case holds still does, more slowly (its reports, and its
 /// digest: docs/benchmarks.md).
 /// </summary>
-public sealed class CaseStateStorage(NpgsqlDataSource db, DuePolicy policy, int writers = 2, int maxBatch = 128) : IGrainStorage, IAsyncDisposable
+public sealed class CaseStateStorage(NpgsqlDataSource db, DuePolicy policy, int writers = 1, int maxBatch = 128) : IGrainStorage, IAsyncDisposable
 {
     /// <summary>Where the writes are committed together, each write's read-model rows after the states.</summary>
     public GroupCommit Commits { get; } = new(db, writers, maxBatch, rows => ReadModelSql.Statements([.. rows.Cast<ReadModelSql.Rows>()], tagged: true));
