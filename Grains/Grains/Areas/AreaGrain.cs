@@ -245,8 +245,9 @@ public sealed partial class AreaGrain(
         if (moved.Count > 0)
         {
             // The retired versions must survive a crash, or the version could fall below what the parent holds.
-            _unpersisted = false;
+            // Marked written only once written: if this fails, the persist timer still tries again.
             await rollup.WriteStateAsync();
+            _unpersisted = false;
         }
 
         // Grassroots organizations sit under townships, and (an enterprise's or an organ's branch) under
