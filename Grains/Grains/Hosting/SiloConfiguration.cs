@@ -52,7 +52,7 @@ public static class SiloConfiguration
             // with one pause a rush, one writer is faster and its p99 no longer (session 14). Its cost:
             // every write waits behind a transaction that is slow for its own reasons (a row lock held
             // elsewhere), where a second writer would carry on.
-            var writers = config.GetValue("CaseStorage:Writers", 1);
+            var writers = config.GetValue("CaseStorage:Writers", Storage.CaseStateStorage.DefaultWriters);
             var maxBatch = config.GetValue("CaseStorage:MaxBatch", 128);
             return new Storage.CaseStateStorage(db, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<DuePolicy>>().Value, writers, maxBatch);
         });

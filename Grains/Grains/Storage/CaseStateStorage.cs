@@ -31,8 +31,11 @@ namespace Rectification.Storage;
 /// grow with the case's age; what an active case holds still does, more slowly (its reports, and its
 /// digest: docs/benchmarks.md).
 /// </summary>
-public sealed class CaseStateStorage(NpgsqlDataSource db, DuePolicy policy, int writers = 1, int maxBatch = 128) : IGrainStorage, IAsyncDisposable
+public sealed class CaseStateStorage(NpgsqlDataSource db, DuePolicy policy, int writers = CaseStateStorage.DefaultWriters, int maxBatch = 128) : IGrainStorage, IAsyncDisposable
 {
+    /// <summary>Group-commit writers when none are configured (<c>CaseStorage:Writers</c>; why one: SiloConfiguration).</summary>
+    public const int DefaultWriters = 1;
+
     /// <summary>Where the writes are committed together, each write's read-model rows after the states.</summary>
     public GroupCommit Commits { get; } = new(db, writers, maxBatch, rows => ReadModelSql.Statements([.. rows.Cast<ReadModelSql.Rows>()], tagged: true));
 
