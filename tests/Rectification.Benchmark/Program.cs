@@ -98,7 +98,7 @@ await StoredSizes(system.ConnectionString);
 // The setup is a bulk load into fresh tables, done in about a minute: sooner than autovacuum's first
 // ANALYZE of them. Analyze now, as it would shortly, so that no statement keeps a plan made when the
 // tables were nearly empty (the townships' version query kept a sequential scan of `cases` that way).
-await Analyze(system.ConnectionString);
+await Sql(system.ConnectionString, "ANALYZE");
 
 // 2. The rush, after the warm-up if one was asked for.
 object Report() => new { problemsResolved = 1, measuresDone = 2, fundsYuan = 1234.56m, projects = 1, trainings = 1, newMembers = 1, activists = 2, reserveCadres = 3, narrative = "progress" };
@@ -123,7 +123,12 @@ if (warm.Length > 0)
     Console.WriteLine($"warm-up   {warm.Length} reports first and {rounds} rounds of corrections to them, not timed ({warmed.Errors} errors; "
         + $"{compiled:F0} methods compiled in the last round); the rush is the other {timed.Length}");
 }
-await Checkpoint(system.ConnectionString);
+// A CHECKPOINT before each measured run (this one and the baselines), so that each meets the database as
+// one in service would. A cluster that has never checkpointed has no old WAL segments to reuse: every
+// 16 MB of WAL the rush wrote made PostgreSQL create and zero-fill a new segment file while commits
+// waited (three in a rush of 11,592 reports), while the peer, run after pgbench had forced checkpoints,
+// reused old ones. After a checkpoint the segments before it are renamed for reuse, as in service.
+await Sql(system.ConnectionString, "CHECKPOINT");
 await Statements.ResetAsync(system.ConnectionString);
 var cpu = new CpuMeter(system.SiloPid, system.ApiPid);
 // The silo's live heap (after a full collection it induces), which is what active cases hold: its RSS
@@ -164,12 +169,12 @@ WalMeter.Sample? peerWal = null;
 if (!rushOnly)
 {
     // 4. The same durable single-row write, straight to PostgreSQL, same concurrency, same count.
-    await Checkpoint(system.ConnectionString);
+    await Sql(system.ConnectionString, "CHECKPOINT");
     direct = await Direct(system.ConnectionString, villages, month);
 
     // 5. PostgreSQL's own ceiling (pgbench, a ~2 KB row, prepared, same clients, 20 s), and the plain CRUD peer
     //    (same route, same JWT validation, one upsert and one audit insert per report) driven like the rush.
-    await Checkpoint(system.ConnectionString);
+    await Sql(system.ConnectionString, "CHECKPOINT");
     pgbenchTps = await Pgbench.RunAsync(system.ConnectionString, concurrency, 20, villages.Length);
     await using (var crud = await CrudPeer.StartAsync(system.ConnectionString, File.ReadAllText(Path.Combine(system.DataDir, "signing.key")).Trim(), concurrency + 4))
     {
@@ -177,7 +182,7 @@ if (!rushOnly)
         Task PeerReport(string v, int w) => Post(ReporterOf(v), $"/api/v1/cases/{v}/reports/{month}", Report(), peerHttp);
         // The same warm-up as the product's: its reports and as many rounds again.
         if (warm.Length > 0) for (var round = 0; round <= warmRounds; round++) await Drive(warm, PeerReport);
-        await Checkpoint(system.ConnectionString);
+        await Sql(system.ConnectionString, "CHECKPOINT");
         var walBeforePeer = await WalMeter.TakeAsync(system.ConnectionString);
         var cpuBeforePeer = cpu.Take();
         peer = await Drive(timed, PeerReport);
@@ -257,22 +262,11 @@ async Task Get(string token, string path)
     }
 }
 
-// Before each measured run, so that all of them meet the database as one in service would. A cluster that
-// has never checkpointed has no old WAL segments to reuse: every 16 MB of WAL the rush wrote made
-// PostgreSQL create and zero-fill a new segment file while commits waited (three in a rush of 11,592
-// reports), while the peer, run after pgbench had forced checkpoints, reused old ones. After
-// a checkpoint the segments before it are renamed for reuse, as they are all the time in service.
-static async Task Checkpoint(string connectionString)
+// One statement with no answer: ANALYZE after the set-up, and CHECKPOINT before each measured run.
+static async Task Sql(string connectionString, string statement)
 {
     await using var db = NpgsqlDataSource.Create(connectionString);
-    await using var cmd = db.CreateCommand("CHECKPOINT");
-    await cmd.ExecuteNonQueryAsync();
-}
-
-static async Task Analyze(string connectionString)
-{
-    await using var db = NpgsqlDataSource.Create(connectionString);
-    await using var cmd = db.CreateCommand("ANALYZE");
+    await using var cmd = db.CreateCommand(statement);
     await cmd.ExecuteNonQueryAsync();
 }
 
