@@ -5,17 +5,32 @@ namespace Rectification.Benchmark;
 /// <summary>
 /// CPU time spent by processes, read from /proc (user + system), to say where the CPU of a phase went:
 /// the silo, the API, PostgreSQL (every postgres process), and this process (the load generator, and
-/// the CRUD peer when it runs here).
+/// the CRUD peer when it runs here). Also how busy the whole box was (/proc/stat): a phase that leaves
+/// cores idle is held back by waiting (on wake-ups, on the disk), not by the CPU its processes spend.
 /// </summary>
 public sealed class CpuMeter(int siloPid, int apiPid)
 {
     private static readonly double TickMs = 1000.0 / 100;   // USER_HZ is 100 on Linux
 
-    public sealed record Sample(double Silo, double Api, double Postgres, double Self);
+    /// <param name="Busy">CPU time of the whole box, every core, in any process or the kernel.</param>
+    /// <param name="Wall">Wall-clock time.</param>
+    public sealed record Sample(double Silo, double Api, double Postgres, double Self, double Busy, double Wall)
+    {
+        /// <summary>How many cores were busy on average over the time between two samples.</summary>
+        public double CoresBusy => Wall > 0 ? Busy / Wall : 0;
+    }
 
-    public Sample Take() => new(Ms(siloPid), Ms(apiPid), Postgres(), Ms(Environment.ProcessId));
+    public Sample Take() => new(Ms(siloPid), Ms(apiPid), Postgres(), Ms(Environment.ProcessId), BoxBusyMs(), Stopwatch.GetTimestamp() * 1000.0 / Stopwatch.Frequency);
 
-    public static Sample Between(Sample a, Sample b) => new(b.Silo - a.Silo, b.Api - a.Api, b.Postgres - a.Postgres, b.Self - a.Self);
+    public static Sample Between(Sample a, Sample b) =>
+        new(b.Silo - a.Silo, b.Api - a.Api, b.Postgres - a.Postgres, b.Self - a.Self, b.Busy - a.Busy, b.Wall - a.Wall);
+
+    /// <summary>The box's busy time from the first line of /proc/stat: user, nice, system, irq and softirq (not idle, iowait or steal).</summary>
+    private static double BoxBusyMs()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return new[] { 1, 2, 3, 6, 7 }.Sum(i => long.Parse(fields[i])) * TickMs;
+    }
 
     private static double Ms(int pid)
     {

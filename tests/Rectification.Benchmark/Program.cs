@@ -164,7 +164,7 @@ var statements = await Statements.ReadAsync(system.ConnectionString, timed.Lengt
 
 Run? direct = null, peer = null;
 double pgbenchTps = 0;
-CpuMeter.Sample? peerCpu = null;
+CpuMeter.Sample? peerCpu = null, pgbenchCpu = null;
 WalMeter.Sample? peerWal = null;
 if (!rushOnly)
 {
@@ -175,7 +175,9 @@ if (!rushOnly)
     // 5. PostgreSQL's own ceiling (pgbench, a ~2 KB row, prepared, same clients, 20 s), and the plain CRUD peer
     //    (same route, same JWT validation, one upsert and one audit insert per report) driven like the rush.
     await Sql(system.ConnectionString, "CHECKPOINT");
+    var cpuBeforePgbench = cpu.Take();
     pgbenchTps = await Pgbench.RunAsync(system.ConnectionString, concurrency, 20, villages.Length);
+    pgbenchCpu = CpuMeter.Between(cpuBeforePgbench, cpu.Take());
     await using (var crud = await CrudPeer.StartAsync(system.ConnectionString, File.ReadAllText(Path.Combine(system.DataDir, "signing.key")).Trim(), concurrency + 4))
     {
         using var peerHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = new Uri(crud.BaseUrl) };
@@ -210,6 +212,9 @@ Console.WriteLine($"memory    silo live heap {liveBefore / 1048576} MiB before t
 double PerReport(double ms) => ms / timed.Length;
 Console.WriteLine($"cpu       per report, rush: silo {PerReport(rushCpu.Silo):F3} ms, API {PerReport(rushCpu.Api):F3} ms, PostgreSQL {PerReport(rushCpu.Postgres):F3} ms, load generator {PerReport(rushCpu.Self):F3} ms");
 if (peerCpu is { } pc) Console.WriteLine($"          per report, peer: peer {PerReport(pc.Self - rushCpu.Self):F3} ms, PostgreSQL {PerReport(pc.Postgres):F3} ms");
+// How much of the box each run kept busy: what one leaves idle it loses to waiting, not to the CPU it spends.
+Console.WriteLine($"cores     busy of {Environment.ProcessorCount}: rush {rushCpu.CoresBusy:F2}"
+    + (pgbenchCpu is { } gc ? $", pgbench {gc.CoresBusy:F2}" : "") + (peerCpu is { } pc2 ? $", peer {pc2.CoresBusy:F2}" : ""));
 // The rush's WAL is taken until its last acknowledgement: the roll-up's few writes after it are left out.
 Console.WriteLine($"wal       per report, rush: {rushWal.PerReport(timed.Length)}" + (peerWal is { } pw ? $"; peer: {pw.PerReport(timed.Length)}" : ""));
 // The silo's runtime during the rush: a JIT still compiling means the rush ran before the silo was warm
