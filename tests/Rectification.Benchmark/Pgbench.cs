@@ -14,15 +14,21 @@ public static partial class Pgbench
     [GeneratedRegex(@"tps = ([0-9.]+) \(without initial connection time\)")]
     private static partial Regex Tps();
 
-    public static async Task<double> RunAsync(string connectionString, int clients, int seconds, int rows)
+    /// <summary>The table pgbench upserts into, filled with its rows: done before the run's checkpoint and its measurement.</summary>
+    public static async Task PrepareAsync(string connectionString, int rows)
     {
-        var cs = new NpgsqlConnectionStringBuilder(connectionString);
-        await using (var db = NpgsqlDataSource.Create(connectionString))
-        await using (var create = db.CreateCommand($"""
+        await using var db = NpgsqlDataSource.Create(connectionString);
+        await using var create = db.CreateCommand($"""
             CREATE TABLE IF NOT EXISTS bench_pgbench (id integer PRIMARY KEY, payload text NOT NULL);
             TRUNCATE bench_pgbench;
             INSERT INTO bench_pgbench SELECT g, repeat('x', 2000) FROM generate_series(1, {rows}) g;
-            """)) await create.ExecuteNonQueryAsync();
+            """);
+        await create.ExecuteNonQueryAsync();
+    }
+
+    public static async Task<double> RunAsync(string connectionString, int clients, int seconds, int rows)
+    {
+        var cs = new NpgsqlConnectionStringBuilder(connectionString);
         var script = Path.Combine(Path.GetTempPath(), $"pgbench-{Guid.NewGuid():N}.sql");
         await File.WriteAllTextAsync(script, $"""
             \set id random(1, {rows})

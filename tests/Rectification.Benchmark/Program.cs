@@ -174,6 +174,7 @@ if (!rushOnly)
 
     // 5. PostgreSQL's own ceiling (pgbench, a ~2 KB row, prepared, same clients, 20 s), and the plain CRUD peer
     //    (same route, same JWT validation, one upsert and one audit insert per report) driven like the rush.
+    await Pgbench.PrepareAsync(system.ConnectionString, villages.Length);
     await Sql(system.ConnectionString, "CHECKPOINT");
     var cpuBeforePgbench = cpu.Take();
     pgbenchTps = await Pgbench.RunAsync(system.ConnectionString, concurrency, 20, villages.Length);
