@@ -6,7 +6,7 @@ namespace Rectification.Benchmark;
 /// CPU time spent by processes, read from /proc (user + system), to say where the CPU of a phase went:
 /// the silo, the API, PostgreSQL (every postgres process), and this process (the load generator, and
 /// the CRUD peer when it runs here). Also how busy the whole box was (/proc/stat): a phase that leaves
-/// cores idle is held back by waiting (on wake-ups, on the disk), not by the CPU its processes spend.
+/// cores idle is held back by waiting (for the disk, for another process), not by the CPU its processes spend.
 /// </summary>
 public sealed class CpuMeter(int siloPid, int apiPid)
 {

@@ -215,7 +215,7 @@ Console.WriteLine($"cpu       per report, rush: silo {PerReport(rushCpu.Silo):F3
 if (peerCpu is { } pc) Console.WriteLine($"          per report, peer: peer {PerReport(pc.Self - rushCpu.Self):F3} ms, PostgreSQL {PerReport(pc.Postgres):F3} ms");
 // How much of the box each run kept busy: what one leaves idle it loses to waiting, not to the CPU it spends.
 Console.WriteLine($"cores     busy of {Environment.ProcessorCount}: rush {rushCpu.CoresBusy:F2}"
-    + (pgbenchCpu is { } gc ? $", pgbench {gc.CoresBusy:F2}" : "") + (peerCpu is { } pc2 ? $", peer {pc2.CoresBusy:F2}" : ""));
+    + (pgbenchCpu is null ? "" : $", pgbench {pgbenchCpu.CoresBusy:F2}") + (peerCpu is null ? "" : $", peer {peerCpu.CoresBusy:F2}"));
 // The rush's WAL is taken until its last acknowledgement: the roll-up's few writes after it are left out.
 Console.WriteLine($"wal       per report, rush: {rushWal.PerReport(timed.Length)}" + (peerWal is { } pw ? $"; peer: {pw.PerReport(timed.Length)}" : ""));
 // The silo's runtime during the rush: a JIT still compiling means the rush ran before the silo was warm
