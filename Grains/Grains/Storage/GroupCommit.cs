@@ -60,31 +60,49 @@ public sealed class GroupCommit : IAsyncDisposable
         return pending.Done.Task;
     }
 
+    /// <summary>
+    /// A writer loop's own connection, kept from one transaction to the next, and dropped after any
+    /// error (the next transaction opens another). Taken from the pool for each transaction, the
+    /// writer went round every idle connection in turn, so each group ran on a backend gone cold since
+    /// its last one (docs/benchmarks.md, session 17).
+    /// </summary>
+    private sealed class Line : IAsyncDisposable
+    {
+        public NpgsqlConnection? Connection;
+
+        public async ValueTask DisposeAsync()
+        {
+            if (Connection is { } c) await c.DisposeAsync();
+            Connection = null;
+        }
+    }
+
     private async Task WriteLoopAsync()
     {
         var batch = new List<Pending>(_maxBatch);
+        await using var line = new Line();
         while (await _queue.Reader.WaitToReadAsync())
         {
             while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var item)) batch.Add(item);
             if (batch.Count == 0) continue;
             Hosting.RectificationMetrics.GroupCommitSize.Record(batch.Count);
-            await CommitAsync(batch);
+            await CommitAsync(line, batch);
             batch.Clear();
         }
     }
 
-    private async Task CommitAsync(List<Pending> batch, bool retry = false)
+    private async Task CommitAsync(Line line, List<Pending> batch, bool retry = false)
     {
         int[] results;
         try
         {
-            results = await RunAsync(batch, retry);
+            results = await RunAsync(line, batch, retry);
         }
         catch (Exception ex) when (batch.Count > 1 && !DatabaseErrors.IsTransient(ex))
         {
             // One statement failed for its content and took the transaction with it. Nothing was
             // written: run each on its own, so only that one fails.
-            foreach (var item in batch) await CommitAsync([item], retry: true);
+            foreach (var item in batch) await CommitAsync(line, [item], retry: true);
             return;
         }
         catch (Exception ex)
@@ -103,10 +121,10 @@ public sealed class GroupCommit : IAsyncDisposable
     /// </summary>
     private const string GenericPlans = "SELECT set_config('plan_cache_mode', 'force_generic_plan', true)";
 
-    private async Task<int[]> RunAsync(List<Pending> items, bool retry)
+    private async Task<int[]> RunAsync(Line line, List<Pending> items, bool retry)
     {
         Interlocked.Increment(ref _transactions);
-        await using var conn = await _db.OpenConnectionAsync();
+        var conn = line.Connection ??= await _db.OpenConnectionAsync();
         await using var batch = new NpgsqlBatch(conn);
         batch.BatchCommands.Add(new NpgsqlBatchCommand(GenericPlans));
         foreach (var item in items)
@@ -143,6 +161,12 @@ public sealed class GroupCommit : IAsyncDisposable
             while (await reader.NextResultAsync())
             {
             }
+        }
+        catch
+        {
+            // Whatever failed, the next transaction starts on a fresh connection: this one may be broken.
+            await line.DisposeAsync();
+            throw;
         }
         finally
         {

@@ -172,6 +172,36 @@ public sealed class CaseStateStorageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_writer_keeps_its_connection_and_after_losing_it_goes_on_with_another()
+    {
+        await using var storage = new CaseStateStorage(_db.DataSource, new Periods.DuePolicy(), writers: 1);
+        // The writer's backend: the one whose last statement was a group's audit entries (every write
+        // here has one, and its statement comes last in the batch). Queries of the test's own never are.
+        const string Writer = """
+            SELECT pid FROM pg_stat_activity
+             WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE 'INSERT INTO case_history%'
+            """;
+        async Task Write(string code) => await storage.WriteStateAsync("case", Id(code), new GrainState<CaseState>(Aged(code, 1)));
+
+        await Write(Villages[0]);
+        var first = await _db.ScalarAsync<int>(Writer);
+        for (var i = 0; i < 5; i++) await CountAsync("SELECT count(*) FROM case_states");   // the pool's connections, busy and back
+        await Write(Villages[1]);
+        Assert.Equal(first, await _db.ScalarAsync<int>(Writer));
+
+        // Its connection cut (a restarted database, a network fault): the next write may fail with it,
+        // and writes after that go through on a new connection.
+        Assert.True(await _db.ScalarAsync<bool>("SELECT pg_terminate_backend($1)", first));
+        await Eventually.Until(() => CountAsync("SELECT count(*) FROM pg_stat_activity WHERE pid = $1", first), n => n == 0, what: "the writer's backend gone");
+        var cut = await Record.ExceptionAsync(() => Write(Villages[2]));
+        Assert.True(cut is null || DatabaseErrors.IsTransient(cut), $"{cut}");
+        Assert.Equal(cut is null ? 1 : 0, await CountAsync("SELECT count(*) FROM case_states WHERE code = $1", Villages[2]));
+        await Write(Villages[3]);
+        Assert.NotEqual(first, await _db.ScalarAsync<int>(Writer));
+        Assert.Equal(1, await CountAsync("SELECT count(*) FROM case_states WHERE code = $1", Villages[3]));
+    }
+
+    [Fact]
     public async Task In_a_shared_transaction_a_write_that_lost_its_check_leaves_no_rows()
     {
         await using var storage = new CaseStateStorage(_db.DataSource, new Periods.DuePolicy(), writers: 1);
