@@ -37,15 +37,19 @@ public sealed class GroupCommit : IAsyncDisposable
     public long Transactions => Interlocked.Read(ref _transactions);
 
     private readonly Func<IReadOnlyList<object>, IEnumerable<NpgsqlBatchCommand>>? _followUps;
+    private readonly TimeSpan _keepIdle;
 
     private sealed record Pending(NpgsqlBatchCommand Command, object? FollowUp, TaskCompletionSource<int> Done);
 
     /// <param name="followUps">The statements for the follow-ups of the statements that wrote (returned 1).</param>
-    public GroupCommit(NpgsqlDataSource db, int writers = 4, int maxBatch = 128, Func<IReadOnlyList<object>, IEnumerable<NpgsqlBatchCommand>>? followUps = null)
+    /// <param name="keepIdle">How long a writer with nothing to write keeps its connection (10 s when not given).</param>
+    public GroupCommit(NpgsqlDataSource db, int writers = 4, int maxBatch = 128, Func<IReadOnlyList<object>, IEnumerable<NpgsqlBatchCommand>>? followUps = null,
+        TimeSpan? keepIdle = null)
     {
         _db = db;
         _maxBatch = maxBatch;
         _followUps = followUps;
+        _keepIdle = keepIdle ?? TimeSpan.FromSeconds(10);
         _writers = [.. Enumerable.Range(0, writers).Select(_ => Task.Run(WriteLoopAsync))];
     }
 
@@ -64,7 +68,10 @@ public sealed class GroupCommit : IAsyncDisposable
     /// A writer loop's own connection, kept from one transaction to the next, and dropped after any
     /// error (the next transaction opens another). Taken from the pool for each transaction, the
     /// writer went round every idle connection in turn, so each group ran on a backend gone cold since
-    /// its last one (docs/benchmarks.md, session 17).
+    /// its last one (docs/benchmarks.md, session 17). A writer that has had nothing to write for a while
+    /// gives its connection back to the pool, whose pruning of idle connections then applies to it: one
+    /// kept through a quiet night, and closed meanwhile by the server or a firewall, would fail the
+    /// first write of the morning.
     /// </summary>
     private sealed class Line : IAsyncDisposable
     {
@@ -81,13 +88,29 @@ public sealed class GroupCommit : IAsyncDisposable
     {
         var batch = new List<Pending>(_maxBatch);
         await using var line = new Line();
-        while (await _queue.Reader.WaitToReadAsync())
+        while (await WaitForWritesAsync(line))
         {
             while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var item)) batch.Add(item);
             if (batch.Count == 0) continue;
             Hosting.RectificationMetrics.GroupCommitSize.Record(batch.Count);
             await CommitAsync(line, batch);
             batch.Clear();
+        }
+    }
+
+    /// <summary>Waits for writes, giving the connection back after <c>keepIdle</c> without any; false once the queue is closed.</summary>
+    private async ValueTask<bool> WaitForWritesAsync(Line line)
+    {
+        if (line.Connection is null || _queue.Reader.TryPeek(out _)) return await _queue.Reader.WaitToReadAsync();
+        using var quiet = new CancellationTokenSource(_keepIdle);
+        try
+        {
+            return await _queue.Reader.WaitToReadAsync(quiet.Token);
+        }
+        catch (OperationCanceledException) when (quiet.IsCancellationRequested)
+        {
+            await line.DisposeAsync();
+            return await _queue.Reader.WaitToReadAsync();
         }
     }
 

@@ -202,6 +202,22 @@ public sealed class CaseStateStorageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_writer_with_nothing_to_write_gives_its_connection_back_to_the_pool()
+    {
+        // A pool of one connection that waits at most a second for it: whoever holds it, the other cannot have it.
+        var oneConnection = new NpgsqlConnectionStringBuilder(_db.ConnectionString) { Timeout = 1 }.ConnectionString;
+        await using var pool = Hosting.SiloConfiguration.CreateDataSource(oneConnection, maxPoolSize: 1);
+        await using var commits = new GroupCommit(pool, writers: 1, keepIdle: TimeSpan.FromSeconds(5));
+        async Task<int> OpenAndClose() { await using var c = await pool.OpenConnectionAsync(); return 1; }
+
+        Assert.Equal(1, await commits.ExecuteAsync(new NpgsqlBatchCommand("SELECT 1")));
+        await Assert.ThrowsAnyAsync<NpgsqlException>(OpenAndClose);   // the writer keeps it
+        await Eventually.Until(async () => (await Record.ExceptionAsync(OpenAndClose)) is null, ok => ok, TimeSpan.FromSeconds(30),
+            what: "the connection back in the pool once the writer has been quiet for its keepIdle");
+        Assert.Equal(1, await commits.ExecuteAsync(new NpgsqlBatchCommand("SELECT 1")));   // and the writer takes it again
+    }
+
+    [Fact]
     public async Task In_a_shared_transaction_a_write_that_lost_its_check_leaves_no_rows()
     {
         await using var storage = new CaseStateStorage(_db.DataSource, new Periods.DuePolicy(), writers: 1);
