@@ -193,7 +193,7 @@ public sealed class GroupCommit : IAsyncDisposable
         }
         finally
         {
-            // The pooled connection would keep the last batch's statements and their parameters alive (see CaseProjection).
+            // The connection, kept or back in the pool, would keep the last batch's statements and their parameters alive (see CaseProjection).
             batch.BatchCommands.Clear();
         }
         return results;

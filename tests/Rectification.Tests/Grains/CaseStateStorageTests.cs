@@ -185,6 +185,7 @@ public sealed class CaseStateStorageTests : IAsyncLifetime
 
         await Write(Villages[0]);
         var first = await _db.ScalarAsync<int>(Writer);
+        Assert.NotEqual(0, first);   // found (no row reads as 0)
         for (var i = 0; i < 5; i++) await CountAsync("SELECT count(*) FROM case_states");   // the pool's connections, busy and back
         await Write(Villages[1]);
         Assert.Equal(first, await _db.ScalarAsync<int>(Writer));
