@@ -19,9 +19,13 @@ public static class SecuritySetup
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton<TokenIssuer>();
         builder.Services.AddScoped<Access>();
+        var validated = new ValidatedTokens(TimeProvider.System);
+        builder.Services.AddSingleton(validated);
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
         {
             o.MapInboundClaims = false;
+            o.TokenHandlers.Clear();
+            o.TokenHandlers.Add(validated);
             var parameters = new TokenValidationParameters
             {
                 ValidateIssuer = true,

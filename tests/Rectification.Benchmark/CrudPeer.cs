@@ -12,8 +12,9 @@ namespace Rectification.Benchmark;
 
 /// <summary>
 /// The plain CRUD peer the product is measured against: the same route and the same JWT validation
-/// (the same key, issuer and audience), and for each report one Npgsql batch that upserts the report
-/// and inserts an audit row, committed before the answer. No Orleans, no rules, no roll-up.
+/// (the same key, issuer and audience, and the product's memory of valid tokens), and for each report
+/// one Npgsql batch that upserts the report and inserts an audit row, committed before the answer. No
+/// Orleans, no rules, no roll-up.
 /// </summary>
 public sealed class CrudPeer : IAsyncDisposable
 {
@@ -39,6 +40,8 @@ public sealed class CrudPeer : IAsyncDisposable
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
         {
             o.MapInboundClaims = false;
+            o.TokenHandlers.Clear();
+            o.TokenHandlers.Add(new Rectification.Api.Auth.ValidatedTokens(TimeProvider.System));
             o.TokenValidationParameters = new TokenValidationParameters
             {
                 ValidIssuer = "rectification", ValidAudience = "rectification-api",
