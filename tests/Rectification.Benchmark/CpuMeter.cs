@@ -4,8 +4,8 @@ namespace Rectification.Benchmark;
 
 /// <summary>
 /// CPU time spent by processes, read from /proc (user + system), to say where the CPU of a phase went:
-/// the silo, the API, PostgreSQL (every postgres process), and this process (the load generator, and
-/// the CRUD peer when it runs here). Also how busy the whole box was (/proc/stat): a phase that leaves
+/// the silo, the API, PostgreSQL (every postgres process), and this process (the load generator); one
+/// process by its id (the CRUD peer). Also how busy the whole box was (/proc/stat): a phase that leaves
 /// cores idle is held back by waiting (for the disk, for another process), not by the CPU its processes spend.
 /// </summary>
 public sealed class CpuMeter(int siloPid, int apiPid)
@@ -31,6 +31,9 @@ public sealed class CpuMeter(int siloPid, int apiPid)
         var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
         return new[] { 1, 2, 3, 6, 7 }.Sum(i => long.Parse(fields[i])) * TickMs;
     }
+
+    /// <summary>One process's CPU so far (user + system), in ms; 0 once it has gone.</summary>
+    public static double ProcessMs(int pid) => Ms(pid);
 
     private static double Ms(int pid)
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
@@ -14,20 +15,44 @@ namespace Rectification.Benchmark;
 /// The plain CRUD peer the product is measured against: the same route and the same JWT validation
 /// (the same key, issuer and audience, and the product's memory of valid tokens), and for each report
 /// one Npgsql batch that upserts the report and inserts an audit row, committed before the answer. No
-/// Orleans, no rules, no roll-up.
+/// Orleans, no rules, no roll-up. It runs as a service of its own, in a process of its own (this
+/// program with <c>--crud-peer</c>, so with the silo's collector settings), as the silo does: its CPU
+/// is read from its own process, and its thread pool is not shared with the load generator's.
 /// </summary>
 public sealed class CrudPeer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
-    private readonly NpgsqlDataSource _db;
+    private readonly Process _process;
 
     public string BaseUrl { get; }
+    public int Pid => _process.Id;
 
-    private CrudPeer(WebApplication app, NpgsqlDataSource db, string baseUrl) => (_app, _db, BaseUrl) = (app, db, baseUrl);
+    private CrudPeer(Process process, string baseUrl) => (_process, BaseUrl) = (process, baseUrl);
 
     public static async Task<CrudPeer> StartAsync(string connectionString, string signingKeyBase64, int poolSize)
     {
-        var db = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = poolSize }.ConnectionString);
+        var start = new ProcessStartInfo(Environment.ProcessPath!, [typeof(CrudPeer).Assembly.Location, "--crud-peer"])
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true,
+        };
+        // In the environment rather than on the command line, where any user's `ps` would show them.
+        start.Environment["PEER_DB"] = connectionString;
+        start.Environment["PEER_KEY"] = signingKeyBase64;
+        start.Environment["PEER_POOL"] = $"{poolSize}";
+        var process = Process.Start(start)!;
+        while (await process.StandardOutput.ReadLineAsync() is { } line)
+        {
+            if (line.StartsWith("listening ", StringComparison.Ordinal)) return new CrudPeer(process, line["listening ".Length..]);
+        }
+        throw new InvalidOperationException($"The CRUD peer ended before it listened (exit code {(process.HasExited ? process.ExitCode : -1)}).");
+    }
+
+    /// <summary>The peer's own process: serves until its standard input closes.</summary>
+    public static async Task<int> ServeAsync()
+    {
+        var connectionString = Environment.GetEnvironmentVariable("PEER_DB")!;
+        var signingKeyBase64 = Environment.GetEnvironmentVariable("PEER_KEY")!;
+        var poolSize = int.Parse(Environment.GetEnvironmentVariable("PEER_POOL")!);
+        await using var db = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = poolSize }.ConnectionString);
         await using (var create = db.CreateCommand("""
             CREATE TABLE IF NOT EXISTS peer_reports (code varchar(12), month varchar(7), figures jsonb, received_at timestamptz, PRIMARY KEY (code, month));
             CREATE TABLE IF NOT EXISTS peer_audit (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, code varchar(12), month varchar(7), actor varchar(200), at timestamptz);
@@ -75,13 +100,27 @@ public sealed class CrudPeer : IAsyncDisposable
             return Results.Ok(new { code, month });
         }).RequireAuthorization();
         await app.StartAsync();
-        return new CrudPeer(app, db, app.Urls.First());
+        Console.WriteLine($"listening {app.Urls.First()}");
+        while (await Console.In.ReadLineAsync() is not null)
+        {
+        }
+        await app.StopAsync();
+        await app.DisposeAsync();
+        return 0;
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        await _db.DisposeAsync();
+        _process.StandardInput.Close();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill();
+        }
+        _process.Dispose();
     }
 }

@@ -14,6 +14,8 @@ using Rectification.Units;
 // Month-end rush: every village-level unit of the real region submits its monthly report over HTTP,
 // many reporters at once, against ./run.sh. Prints throughput, latency, roll-up convergence, memory,
 // and the same durable single-row write straight to PostgreSQL at the same concurrency.
+// The CRUD peer's own process (CrudPeer.StartAsync starts it).
+if (args.FirstOrDefault() == "--crud-peer") return await CrudPeer.ServeAsync();
 var concurrency = Arg("--concurrency", 64);
 var limit = Arg("--villages", int.MaxValue);
 // With --aged-months N, every case has been in the ledger for N months (reports, evaluations, history)
@@ -165,6 +167,7 @@ var statements = await Statements.ReadAsync(system.ConnectionString, timed.Lengt
 Run? direct = null, peer = null;
 double pgbenchTps = 0;
 CpuMeter.Sample? peerCpu = null, pgbenchCpu = null;
+double peerProcessMs = 0;
 WalMeter.Sample? peerWal = null;
 if (!rushOnly)
 {
@@ -188,7 +191,9 @@ if (!rushOnly)
         await Sql(system.ConnectionString, "CHECKPOINT");
         var walBeforePeer = await WalMeter.TakeAsync(system.ConnectionString);
         var cpuBeforePeer = cpu.Take();
+        var peerBefore = CpuMeter.ProcessMs(crud.Pid);
         peer = await Drive(timed, PeerReport);
+        peerProcessMs = CpuMeter.ProcessMs(crud.Pid) - peerBefore;
         peerCpu = CpuMeter.Between(cpuBeforePeer, cpu.Take());
         peerWal = await WalMeter.TakeAsync(system.ConnectionString) - walBeforePeer;
     }
@@ -208,11 +213,11 @@ if (direct is not null && peer is not null)
     Console.WriteLine($"peer      CRUD peer {peerPerSecond:F0} reports/s ({peer.Errors} errors), latency ms p50 {peer.P(50):F1}  p99 {peer.P(99):F1}; rush ÷ peer = {reportsPerSecond / peerPerSecond:F2} (target ≥ 1.5)");
 }
 Console.WriteLine($"memory    silo live heap {liveBefore / 1048576} MiB before the rush ({liveBefore / 1024.0 / villages.Length:F1} KB per village); RSS {rssBefore / 1048576} MiB before, {rssAfter / 1048576} MiB after");
-// Per report: the product's processes and PostgreSQL during the rush; the peer's (this process minus the
-// load generator's share, which the rush measured) and PostgreSQL during the peer's run.
+// Per report: the product's processes, PostgreSQL and the load generator (this process) during the rush;
+// the peer's process, PostgreSQL and the load generator during the peer's run.
 double PerReport(double ms) => ms / timed.Length;
 Console.WriteLine($"cpu       per report, rush: silo {PerReport(rushCpu.Silo):F3} ms, API {PerReport(rushCpu.Api):F3} ms, PostgreSQL {PerReport(rushCpu.Postgres):F3} ms, load generator {PerReport(rushCpu.Self):F3} ms");
-if (peerCpu is { } pc) Console.WriteLine($"          per report, peer: peer {PerReport(pc.Self - rushCpu.Self):F3} ms, PostgreSQL {PerReport(pc.Postgres):F3} ms");
+if (peerCpu is { } pc) Console.WriteLine($"          per report, peer: peer {PerReport(peerProcessMs):F3} ms, PostgreSQL {PerReport(pc.Postgres):F3} ms, load generator {PerReport(pc.Self):F3} ms");
 // How much of the box each run kept busy: what one leaves idle it loses to waiting, not to the CPU it spends.
 Console.WriteLine($"cores     busy of {Environment.ProcessorCount}: rush {rushCpu.CoresBusy:F2}"
     + (pgbenchCpu is null ? "" : $", pgbench {pgbenchCpu.CoresBusy:F2}") + (peerCpu is null ? "" : $", peer {peerCpu.CoresBusy:F2}"));
