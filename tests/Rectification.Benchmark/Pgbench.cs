@@ -17,7 +17,7 @@ public static partial class Pgbench
     /// <summary>The table pgbench upserts into, filled with its rows: done before the run's checkpoint and its measurement.</summary>
     public static async Task PrepareAsync(string connectionString, int rows)
     {
-        await using var db = NpgsqlDataSource.Create(connectionString);
+        var db = Databases.Of(connectionString);
         await using var create = db.CreateCommand($"""
             CREATE TABLE IF NOT EXISTS bench_pgbench (id integer PRIMARY KEY, payload text NOT NULL);
             TRUNCATE bench_pgbench;

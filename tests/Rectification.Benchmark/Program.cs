@@ -88,8 +88,8 @@ else
     // Each activation found its read-model row missing and queued it (with its whole history for the
     // audit log): let that drain, so the rush is measured alone.
     var drained = Stopwatch.StartNew();
-    await using (var db = NpgsqlDataSource.Create(system.ConnectionString))
     {
+        var db = Databases.Of(system.ConnectionString);
         await using var behind = db.CreateCommand("SELECT count(*) FROM case_states s LEFT JOIN cases c USING (code) WHERE coalesce(c.version, 0) < s.version");
         while ((long)(await behind.ExecuteScalarAsync())! > 0) await Task.Delay(500);
     }
@@ -104,26 +104,30 @@ await Sql(system.ConnectionString, "ANALYZE");
 
 // 2. The rush, after the warm-up if one was asked for.
 object Report() => new { problemsResolved = 1, measuresDone = 2, fundsYuan = 1234.56m, projects = 1, trainings = 1, newMembers = 1, activists = 2, reserveCadres = 3, narrative = "progress" };
+// One report, as the warm-up and the rush send it: the same code in both, so the rush runs it warm.
+Task SendReport(string village, int worker) => Post(ReporterOf(village), $"/api/v1/cases/{village}/reports/{month}", Report());
 var warmRounds = 0;
 var siloMetrics = SiloMetrics.Of(system);
 if (warm.Length > 0)
 {
-    var warmed = await Drive(warm, (v, w) => Post(ReporterOf(v), $"/api/v1/cases/{v}/reports/{month}", Report()));
-    // Then the same villages correct their reports, round after round, until the silo's JIT is nearly
-    // quiet: tiering needs calls to promote a method, and a short warm-up ends before the hot path is
-    // fully optimized, leaving that work to the rush. The rush's villages are untouched either way.
-    var (rounds, compiled) = (0, double.MaxValue);
-    while (rounds < 8 && compiled > 50)
+    var warmed = await Drive(warm, SendReport);
+    // Then the same villages correct their reports, round after round, until the JIT is nearly quiet,
+    // the silo's and this process's (the load generator's) alike: tiering needs calls to promote a
+    // method, and a short warm-up ends before the hot path is fully optimized, leaving that work to the
+    // rush. The load generator still compiled 473 methods in a rush when only the silo was waited for
+    // (docs/benchmarks.md, session 18). The rush's villages are untouched either way.
+    var (rounds, compiled, compiledHere) = (0, double.MaxValue, long.MaxValue);
+    while (rounds < 8 && (compiled > 50 || compiledHere > 50))
     {
-        var before = await siloMetrics.RuntimeAsync();
-        var corrected = await Drive(warm, (v, w) => Post(ReporterOf(v), $"/api/v1/cases/{v}/reports/{month}", Report()));
-        compiled = (await siloMetrics.RuntimeAsync() - before).JitMethods;
+        var (before, beforeHere) = (await siloMetrics.RuntimeAsync(), System.Runtime.JitInfo.GetCompiledMethodCount());
+        var corrected = await Drive(warm, SendReport);
+        (compiled, compiledHere) = ((await siloMetrics.RuntimeAsync() - before).JitMethods, System.Runtime.JitInfo.GetCompiledMethodCount() - beforeHere);
         warmed = warmed with { Errors = warmed.Errors + corrected.Errors };
         rounds++;
     }
     warmRounds = rounds;
     Console.WriteLine($"warm-up   {warm.Length} reports first and {rounds} rounds of corrections to them, not timed ({warmed.Errors} errors; "
-        + $"{compiled:F0} methods compiled in the last round); the rush is the other {timed.Length}");
+        + $"{compiled:F0} methods compiled in the silo and {compiledHere} in the load generator in the last round); the rush is the other {timed.Length}");
 }
 // A CHECKPOINT before each measured run (this one and the baselines), so that each meets the database as
 // one in service would. A cluster that has never checkpointed has no old WAL segments to reuse: every
@@ -137,12 +141,14 @@ var cpu = new CpuMeter(system.SiloPid, system.ApiPid);
 // keeps whatever the heap once grew to.
 var liveBefore = await new SiloHeap(system.SiloPid, siloMetrics).LiveBytesAsync();
 var rssBefore = system.SiloRssBytes();
+var settled = await SettleAsync();
 var runtimeBefore = await siloMetrics.RuntimeAsync();
 var walBeforeRush = await WalMeter.TakeAsync(system.ConnectionString);
 var cpuBeforeRush = cpu.Take();
+var (lgJitBefore, lgJitTimeBefore) = (System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
 // On stderr, for lining up a profile or a trace with the rush.
 Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss.fff}] rush starts");
-var rush = await Drive(timed, (v, w) => Post(ReporterOf(v), $"/api/v1/cases/{v}/reports/{month}", Report()));
+var rush = await Drive(timed, SendReport);
 var lastAck = DateTime.UtcNow;
 Console.Error.WriteLine($"[{lastAck:HH:mm:ss.fff}] rush ends");
 // With --latencies FILE, each report of the rush as "started-ms latency-ms", in the order they started: to
@@ -153,6 +159,7 @@ if (Array.IndexOf(args, "--latencies") is var at and >= 0 && at + 1 < args.Lengt
         .Select(x => FormattableString.Invariant($"{x.First:F2} {x.Second:F2}")));
 }
 var rushCpu = CpuMeter.Between(cpuBeforeRush, cpu.Take());
+var (lgJit, lgJitTime) = (System.Runtime.JitInfo.GetCompiledMethodCount() - lgJitBefore, System.Runtime.JitInfo.GetCompilationTime() - lgJitTimeBefore);
 var rushWal = await WalMeter.TakeAsync(system.ConnectionString) - walBeforeRush;
 var rushRuntime = await siloMetrics.RuntimeAsync() - runtimeBefore;
 var rssAfter = system.SiloRssBytes();
@@ -179,6 +186,7 @@ if (!rushOnly)
     //    (same route, same JWT validation, one upsert and one audit insert per report) driven like the rush.
     await Pgbench.PrepareAsync(system.ConnectionString, villages.Length);
     await Sql(system.ConnectionString, "CHECKPOINT");
+    await SettleAsync();
     var cpuBeforePgbench = cpu.Take();
     pgbenchTps = await Pgbench.RunAsync(system.ConnectionString, concurrency, 20, villages.Length);
     pgbenchCpu = CpuMeter.Between(cpuBeforePgbench, cpu.Take());
@@ -189,6 +197,7 @@ if (!rushOnly)
         // The same warm-up as the product's: its reports and as many rounds again.
         if (warm.Length > 0) for (var round = 0; round <= warmRounds; round++) await Drive(warm, PeerReport);
         await Sql(system.ConnectionString, "CHECKPOINT");
+        await SettleAsync();
         var walBeforePeer = await WalMeter.TakeAsync(system.ConnectionString);
         var cpuBeforePeer = cpu.Take();
         var peerBefore = CpuMeter.ProcessMs(crud.Pid);
@@ -227,6 +236,7 @@ Console.WriteLine($"wal       per report, rush: {rushWal.PerReport(timed.Length)
 // (see --warmup); collector pauses add to the latency's tail.
 Console.WriteLine($"runtime   silo in the rush: JIT {rushRuntime.JitSeconds:F2} s ({rushRuntime.JitMethods:F0} methods), GC pauses {rushRuntime.GcPauseSeconds * 1000:F0} ms "
     + $"(gen0 {rushRuntime.Gen0:F0}, gen1 {rushRuntime.Gen1:F0}, gen2 {rushRuntime.Gen2:F0}), allocated {rushRuntime.AllocatedBytes / 1024 / timed.Length:F1} KB per report");
+Console.WriteLine($"          load generator in the rush: JIT {lgJitTime.TotalSeconds:F2} s ({lgJit} methods), after {settled.TotalSeconds:F1} s settling");
 foreach (var line in statements) Console.WriteLine(line);
 return rush.Errors == 0 && setup.Errors == 0 && (peer?.Errors ?? 0) == 0 ? 0 : 1;
 
@@ -273,10 +283,44 @@ async Task Get(string token, string path)
     }
 }
 
+// Before each measured run: the measuring code (reading /proc, the WAL position, the silo's metrics) run
+// until running it, and waiting for this process's JIT to go quiet, compiles nothing more. The load
+// generator shares the two cores with what it measures. Code called often enough before a run is
+// promoted to its optimized tier and compiled in the background, and without this that compiling ran
+// in the rush (435–613 methods, 0.2–0.3 s of CPU; docs/benchmarks.md, session 18).
+async Task<TimeSpan> SettleAsync()
+{
+    var settling = Stopwatch.StartNew();
+    for (var round = 0; round < 5; round++)
+    {
+        var before = System.Runtime.JitInfo.GetCompiledMethodCount();
+        cpu.Take();
+        await WalMeter.TakeAsync(system.ConnectionString);
+        await siloMetrics.RuntimeAsync();
+        await QuietJitAsync();
+        if (System.Runtime.JitInfo.GetCompiledMethodCount() == before) break;
+    }
+    return settling.Elapsed;
+}
+
+// Until this process's JIT has compiled nothing for 200 ms (at most 5 s).
+static async Task QuietJitAsync()
+{
+    var waited = Stopwatch.StartNew();
+    var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+    while (waited.Elapsed < TimeSpan.FromSeconds(5))
+    {
+        await Task.Delay(200);
+        var now = System.Runtime.JitInfo.GetCompiledMethodCount();
+        if (now == compiled) return;
+        compiled = now;
+    }
+}
+
 // One statement with no answer: ANALYZE after the set-up, and CHECKPOINT before each measured run.
 static async Task Sql(string connectionString, string statement)
 {
-    await using var db = NpgsqlDataSource.Create(connectionString);
+    var db = Databases.Of(connectionString);
     await using var cmd = db.CreateCommand(statement);
     await cmd.ExecuteNonQueryAsync();
 }
@@ -284,7 +328,7 @@ static async Task Sql(string connectionString, string statement)
 // What a command rewrites (the state row) against all a case holds (state and parts), on average.
 static async Task StoredSizes(string connectionString)
 {
-    await using var db = NpgsqlDataSource.Create(connectionString);
+    var db = Databases.Of(connectionString);
     await using var cmd = db.CreateCommand("""
         SELECT avg(octet_length(s.state))::float8, avg(octet_length(s.state) + coalesce(p.bytes, 0))::float8
           FROM case_states s LEFT JOIN (SELECT code, sum(octet_length(doc)) AS bytes
@@ -353,7 +397,7 @@ static bool Matches(JsonNode body, SortedDictionary<string, long> expected)
 static async Task<SortedDictionary<string, long>> Expected(string connectionString, string month, DuePolicy policy)
 {
     // As its own role, so that reading every case back is not counted among the rush's statements.
-    await using var db = NpgsqlDataSource.Create(await Statements.CensusConnectionAsync(connectionString));
+    var db = Databases.Of(await Statements.CensusConnectionAsync(connectionString));
     var total = new Counters();
     foreach (var stored in (await Rectification.Storage.CaseStateStorage.LoadAllAsync(db)).Values) total.Add(DigestBuilder.From(stored, policy));
     var figures = SummaryEvaluator.Evaluate(total.Values, Period.Parse(month), policy.LocalDate(DateTimeOffset.UtcNow), policy);

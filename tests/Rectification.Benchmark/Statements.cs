@@ -11,7 +11,7 @@ public static class Statements
 {
     public static async Task ResetAsync(string connectionString)
     {
-        await using var db = NpgsqlDataSource.Create(connectionString);
+        var db = Databases.Of(connectionString);
         await using var cmd = db.CreateCommand("CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()");
         await cmd.ExecuteNonQueryAsync();
     }
@@ -23,7 +23,7 @@ public static class Statements
     /// </summary>
     public static async Task<string> CensusConnectionAsync(string connectionString)
     {
-        await using var db = NpgsqlDataSource.Create(connectionString);
+        var db = Databases.Of(connectionString);
         await using var cmd = db.CreateCommand($"""
             DO $$ BEGIN
               IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{CensusRole}') THEN CREATE ROLE {CensusRole}; END IF;
@@ -38,7 +38,7 @@ public static class Statements
 
     public static async Task<List<string>> ReadAsync(string connectionString, int reports)
     {
-        await using var db = NpgsqlDataSource.Create(connectionString);
+        var db = Databases.Of(connectionString);
         await using var cmd = db.CreateCommand($"""
             SELECT calls, total_exec_time, regexp_replace(query, '\s+', ' ', 'g'), plans, total_plan_time
               FROM pg_stat_statements

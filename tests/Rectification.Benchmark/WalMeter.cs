@@ -20,7 +20,7 @@ public static class WalMeter
 
     public static async Task<Sample> TakeAsync(string connectionString)
     {
-        await using var db = NpgsqlDataSource.Create(connectionString);
+        var db = Databases.Of(connectionString);
         await using var cmd = db.CreateCommand("SELECT wal_records, wal_fpi, wal_bytes::bigint FROM pg_stat_wal");
         await using var reader = await cmd.ExecuteReaderAsync();
         await reader.ReadAsync();
