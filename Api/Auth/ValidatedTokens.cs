@@ -15,8 +15,9 @@ namespace Rectification.Api.Auth;
 /// included: a token that differs in any byte is checked in full, and an invalid one is never
 /// remembered, so nobody without a valid token can fill the memory. A remembered token is taken
 /// until its expiry (plus the allowed clock skew), and at most <see cref="Remembered"/> after its full
-/// check: a signing key withdrawn from configuration or from the authority's published keys stops
-/// being accepted within that time. Each request gets its own copy of the claims.
+/// check: a signing key an authority withdraws from its published keys stops being accepted within
+/// that time after the API has fetched them (local keys change with a restart, which forgets all).
+/// Each request gets its own copy of the claims.
 /// </summary>
 public sealed class ValidatedTokens(TimeProvider clock) : TokenHandler
 {

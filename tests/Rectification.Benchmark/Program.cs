@@ -114,8 +114,8 @@ if (warm.Length > 0)
     // Then the same villages correct their reports, round after round, until the JIT is nearly quiet,
     // the silo's and this process's (the load generator's) alike: tiering needs calls to promote a
     // method, and a short warm-up ends before the hot path is fully optimized, leaving that work to the
-    // rush. The load generator still compiled 473 methods in a rush when only the silo was waited for
-    // (docs/benchmarks.md, session 18). The rush's villages are untouched either way.
+    // rush. (What the load generator still compiled in the rush came from its measuring code, not from
+    // sending reports: SettleAsync.) The rush's villages are untouched either way.
     var (rounds, compiled, compiledHere) = (0, double.MaxValue, long.MaxValue);
     while (rounds < 8 && (compiled > 50 || compiledHere > 50))
     {
