@@ -19,13 +19,11 @@ public static class SecuritySetup
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton<TokenIssuer>();
         builder.Services.AddScoped<Access>();
-        var validated = new ValidatedTokens(TimeProvider.System);
-        builder.Services.AddSingleton(validated);
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
         {
             o.MapInboundClaims = false;
             o.TokenHandlers.Clear();
-            o.TokenHandlers.Add(validated);
+            o.TokenHandlers.Add(new ValidatedTokens(TimeProvider.System));
             var parameters = new TokenValidationParameters
             {
                 ValidateIssuer = true,
