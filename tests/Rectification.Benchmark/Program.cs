@@ -104,13 +104,15 @@ await Sql(system.ConnectionString, "ANALYZE");
 
 // 2. The rush, after the warm-up if one was asked for.
 object Report() => new { problemsResolved = 1, measuresDone = 2, fundsYuan = 1234.56m, projects = 1, trainings = 1, newMembers = 1, activists = 2, reserveCadres = 3, narrative = "progress" };
-// One report, as the warm-up and the rush send it: the same code in both, so the rush runs it warm.
-Task SendReport(string village, int worker) => Post(ReporterOf(village), $"/api/v1/cases/{village}/reports/{month}", Report());
+// One report, as the warm-up and the timed runs send it (to the product, or to the peer): the same
+// code in both, so a timed run runs it warm.
+Func<string, int, Task> ReportsTo(HttpClient to) => (village, worker) => Post(ReporterOf(village), $"/api/v1/cases/{village}/reports/{month}", Report(), to);
+var sendReport = ReportsTo(http);
 var warmRounds = 0;
 var siloMetrics = SiloMetrics.Of(system);
 if (warm.Length > 0)
 {
-    var warmed = await Drive(warm, SendReport);
+    var warmed = await Drive(warm, sendReport);
     // Then the same villages correct their reports, round after round, until the JIT is nearly quiet,
     // the silo's and this process's (the load generator's) alike: tiering needs calls to promote a
     // method, and a short warm-up ends before the hot path is fully optimized, leaving that work to the
@@ -120,7 +122,7 @@ if (warm.Length > 0)
     while (rounds < 8 && (compiled > 50 || compiledHere > 50))
     {
         var (before, beforeHere) = (await siloMetrics.RuntimeAsync(), System.Runtime.JitInfo.GetCompiledMethodCount());
-        var corrected = await Drive(warm, SendReport);
+        var corrected = await Drive(warm, sendReport);
         (compiled, compiledHere) = ((await siloMetrics.RuntimeAsync() - before).JitMethods, System.Runtime.JitInfo.GetCompiledMethodCount() - beforeHere);
         warmed = warmed with { Errors = warmed.Errors + corrected.Errors };
         rounds++;
@@ -148,7 +150,7 @@ var cpuBeforeRush = cpu.Take();
 var (lgJitBefore, lgJitTimeBefore) = (System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
 // On stderr, for lining up a profile or a trace with the rush.
 Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss.fff}] rush starts");
-var rush = await Drive(timed, SendReport);
+var rush = await Drive(timed, sendReport);
 var lastAck = DateTime.UtcNow;
 Console.Error.WriteLine($"[{lastAck:HH:mm:ss.fff}] rush ends");
 // With --latencies FILE, each report of the rush as "started-ms latency-ms", in the order they started: to
@@ -193,15 +195,15 @@ if (!rushOnly)
     await using (var crud = await CrudPeer.StartAsync(system.ConnectionString, File.ReadAllText(Path.Combine(system.DataDir, "signing.key")).Trim(), concurrency + 4))
     {
         using var peerHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = new Uri(crud.BaseUrl) };
-        Task PeerReport(string v, int w) => Post(ReporterOf(v), $"/api/v1/cases/{v}/reports/{month}", Report(), peerHttp);
+        var peerReport = ReportsTo(peerHttp);
         // The same warm-up as the product's: its reports and as many rounds again.
-        if (warm.Length > 0) for (var round = 0; round <= warmRounds; round++) await Drive(warm, PeerReport);
+        if (warm.Length > 0) for (var round = 0; round <= warmRounds; round++) await Drive(warm, peerReport);
         await Sql(system.ConnectionString, "CHECKPOINT");
         await SettleAsync();
         var walBeforePeer = await WalMeter.TakeAsync(system.ConnectionString);
         var cpuBeforePeer = cpu.Take();
         var peerBefore = CpuMeter.ProcessMs(crud.Pid);
-        peer = await Drive(timed, PeerReport);
+        peer = await Drive(timed, peerReport);
         peerProcessMs = CpuMeter.ProcessMs(crud.Pid) - peerBefore;
         peerCpu = CpuMeter.Between(cpuBeforePeer, cpu.Take());
         peerWal = await WalMeter.TakeAsync(system.ConnectionString) - walBeforePeer;
