@@ -162,7 +162,7 @@ if (Array.IndexOf(args, "--latencies") is var at and >= 0 && at + 1 < args.Lengt
 }
 var rushCpu = CpuMeter.Between(cpuBeforeRush, cpu.Take());
 var (lgJit, lgJitTime) = (System.Runtime.JitInfo.GetCompiledMethodCount() - lgJitBefore, System.Runtime.JitInfo.GetCompilationTime() - lgJitTimeBefore);
-var rushWal = await WalMeter.TakeAsync(system.ConnectionString) - walBeforeRush;
+var walAfterRush = await WalMeter.TakeAsync(system.ConnectionString);
 var rushRuntime = await siloMetrics.RuntimeAsync() - runtimeBefore;
 var rssAfter = system.SiloRssBytes();
 
@@ -172,6 +172,7 @@ var converged = await Converge(expectedTask, lastAck);
 
 // Where PostgreSQL's time went during the rush and until the read model caught up, per report.
 var statements = await Statements.ReadAsync(system.ConnectionString, timed.Length);
+var rushWal = await WalMeter.BetweenAsync(system.ConnectionString, walBeforeRush, walAfterRush);
 
 Run? direct = null, peer = null;
 double pgbenchTps = 0;
@@ -206,7 +207,7 @@ if (!rushOnly)
         peer = await Drive(timed, peerReport);
         peerProcessMs = CpuMeter.ProcessMs(crud.Pid) - peerBefore;
         peerCpu = CpuMeter.Between(cpuBeforePeer, cpu.Take());
-        peerWal = await WalMeter.TakeAsync(system.ConnectionString) - walBeforePeer;
+        peerWal = await WalMeter.BetweenAsync(system.ConnectionString, walBeforePeer, await WalMeter.TakeAsync(system.ConnectionString));
     }
 }
 
