@@ -77,6 +77,9 @@ public sealed class GroupCommit : IAsyncDisposable
     {
         public NpgsqlConnection? Connection;
 
+        /// <summary>The idle timer, one per writer and re-armed for each wait (a new one per wait was made and dropped with every group).</summary>
+        public CancellationTokenSource Quiet = new();
+
         public async ValueTask DisposeAsync()
         {
             if (Connection is { } c) await c.DisposeAsync();
@@ -102,7 +105,11 @@ public sealed class GroupCommit : IAsyncDisposable
     private async ValueTask<bool> WaitForWritesAsync(Line line)
     {
         if (line.Connection is null || _queue.Reader.TryPeek(out _)) return await _queue.Reader.WaitToReadAsync();
-        using var quiet = new CancellationTokenSource(_keepIdle);
+        // A timer that fired (after a quiet spell, or during a transaction longer than keepIdle) cannot be
+        // reset: it is replaced. Otherwise arming it again restarts its countdown.
+        if (!line.Quiet.TryReset()) line.Quiet = new CancellationTokenSource();
+        var quiet = line.Quiet;
+        quiet.CancelAfter(_keepIdle);
         try
         {
             return await _queue.Reader.WaitToReadAsync(quiet.Token);
