@@ -20,7 +20,7 @@ public sealed class CpuMeter(int siloPid, int apiPid)
         public double CoresBusy => Wall > 0 ? Busy / Wall : 0;
     }
 
-    public Sample Take() => new(Ms(siloPid), Ms(apiPid), Postgres(), Ms(Environment.ProcessId), BoxBusyMs(), Stopwatch.GetTimestamp() * 1000.0 / Stopwatch.Frequency);
+    public Sample Take() => new(ProcessMs(siloPid), ProcessMs(apiPid), Postgres(), ProcessMs(Environment.ProcessId), BoxBusyMs(), Stopwatch.GetTimestamp() * 1000.0 / Stopwatch.Frequency);
 
     public static Sample Between(Sample a, Sample b) =>
         new(b.Silo - a.Silo, b.Api - a.Api, b.Postgres - a.Postgres, b.Self - a.Self, b.Busy - a.Busy, b.Wall - a.Wall);
@@ -33,9 +33,7 @@ public sealed class CpuMeter(int siloPid, int apiPid)
     }
 
     /// <summary>One process's CPU so far (user + system), in ms; 0 once it has gone.</summary>
-    public static double ProcessMs(int pid) => Ms(pid);
-
-    private static double Ms(int pid)
+    public static double ProcessMs(int pid)
     {
         try
         {
@@ -56,5 +54,5 @@ public sealed class CpuMeter(int siloPid, int apiPid)
             .Select(d => Path.GetFileName(d))
             .Where(n => n.All(char.IsAsciiDigit))
             .Where(n => { try { return File.ReadAllText($"/proc/{n}/comm").Trim() == "postgres"; } catch (IOException) { return false; } })
-            .Sum(n => Ms(int.Parse(n)));
+            .Sum(n => ProcessMs(int.Parse(n)));
 }

@@ -88,9 +88,9 @@ else
     // Each activation found its read-model row missing and queued it (with its whole history for the
     // audit log): let that drain, so the rush is measured alone.
     var drained = Stopwatch.StartNew();
+    await using (var behind = Databases.Of(system.ConnectionString).CreateCommand(
+        "SELECT count(*) FROM case_states s LEFT JOIN cases c USING (code) WHERE coalesce(c.version, 0) < s.version"))
     {
-        var db = Databases.Of(system.ConnectionString);
-        await using var behind = db.CreateCommand("SELECT count(*) FROM case_states s LEFT JOIN cases c USING (code) WHERE coalesce(c.version, 0) < s.version");
         while ((long)(await behind.ExecuteScalarAsync())! > 0) await Task.Delay(500);
     }
     await SiloMetrics.Of(system).ProjectionDrainedAsync();
