@@ -106,8 +106,12 @@ public sealed class GroupCommit : IAsyncDisposable
     {
         if (line.Connection is null || _queue.Reader.TryPeek(out _)) return await _queue.Reader.WaitToReadAsync();
         // A timer that fired (after a quiet spell, or during a transaction longer than keepIdle) cannot be
-        // reset: it is replaced. Otherwise arming it again restarts its countdown.
-        if (!line.Quiet.TryReset()) line.Quiet = new CancellationTokenSource();
+        // reset: it is disposed and replaced. Otherwise arming it again restarts its countdown.
+        if (!line.Quiet.TryReset())
+        {
+            line.Quiet.Dispose();
+            line.Quiet = new CancellationTokenSource();
+        }
         var quiet = line.Quiet;
         quiet.CancelAfter(_keepIdle);
         try
