@@ -32,6 +32,9 @@ public static class RectificationMetrics
     public static readonly Histogram<int> OutboxBatchSize = Meter.CreateHistogram<int>("rectification.rollup.outbox_batch_size", "{digest}",
         "Villages' digests sent to one township in one stream message.");
 
+    public static readonly Counter<long> Sweeps = Meter.CreateCounter<long>("rectification.campaign.sweeps", "{sweep}",
+        "Campaign sweeps (screening suggestions and notices) run to the end, by outcome (ok, failed): one every Campaign:SweepMinutes, the first a minute after the silo starts.");
+
     public static Func<long>? QueueLength { get; set; }
 
     static RectificationMetrics()

@@ -308,4 +308,29 @@ public sealed class SweepTests(NoticesFixture fx) : IAsyncLifetime
         await using var check = fx.Db.DataSource.CreateCommand("SELECT count(*)::bigint FROM notices WHERE attempts <> 2");
         Assert.Equal(0L, (long)(await check.ExecuteScalarAsync())!);
     }
+
+    /// <summary>Operators (and the benchmark, which waits for the first before its rush) see each sweep run to its end.</summary>
+    [Fact]
+    public async Task Each_sweep_run_to_its_end_is_counted()
+    {
+        var outcomes = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == Rectification.Hosting.RectificationMetrics.MeterName && instrument.Name == "rectification.campaign.sweeps")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags) if (tag.Key == "outcome" && value == 1) outcomes.Enqueue((string)tag.Value!);
+        });
+        listener.Start();
+        await fx.SiloServices.GetRequiredService<IGrainFactory>().GetGrain<ICampaignSweepGrain>("region").SweepAsync();
+        Assert.Contains("ok", outcomes);
+        Assert.DoesNotContain("failed", outcomes);
+    }
 }
