@@ -7,6 +7,9 @@ namespace Rectification.Benchmark;
 /// the silo, the API, PostgreSQL (every postgres process), and this process (the load generator); one
 /// process by its id (the CRUD peer). Also how busy the whole box was (/proc/stat): a phase that leaves
 /// cores idle is held back by waiting (for the disk, for another process), not by the CPU its processes spend.
+/// And the kernel's memory sampler (DAMON's kdamond threads), which this VM's platform runs: every half
+/// second it takes one core for 15–40 ms, walking page tables, and each time the product's one serial
+/// writer may be what waits (docs/benchmarks.md, session 21).
 /// </summary>
 public sealed class CpuMeter(int siloPid, int apiPid)
 {
@@ -14,16 +17,21 @@ public sealed class CpuMeter(int siloPid, int apiPid)
 
     /// <param name="Busy">CPU time of the whole box, every core, in any process or the kernel.</param>
     /// <param name="Wall">Wall-clock time.</param>
-    public sealed record Sample(double Silo, double Api, double Postgres, double Self, double Busy, double Wall)
+    /// <param name="Sampler">CPU time of the kernel's memory sampler (kdamond); 0 on a kernel without one running.</param>
+    public sealed record Sample(double Silo, double Api, double Postgres, double Self, double Busy, double Wall, double Sampler)
     {
         /// <summary>How many cores were busy on average over the time between two samples.</summary>
         public double CoresBusy => Wall > 0 ? Busy / Wall : 0;
+
+        /// <summary>How many cores the kernel's memory sampler took on average.</summary>
+        public double SamplerCores => Wall > 0 ? Sampler / Wall : 0;
     }
 
-    public Sample Take() => new(ProcessMs(siloPid), ProcessMs(apiPid), Postgres(), ProcessMs(Environment.ProcessId), BoxBusyMs(), Stopwatch.GetTimestamp() * 1000.0 / Stopwatch.Frequency);
+    public Sample Take() => new(ProcessMs(siloPid), ProcessMs(apiPid), ByCommand(c => c == "postgres"), ProcessMs(Environment.ProcessId), BoxBusyMs(),
+        Stopwatch.GetTimestamp() * 1000.0 / Stopwatch.Frequency, ByCommand(c => c.StartsWith("kdamond", StringComparison.Ordinal)));
 
     public static Sample Between(Sample a, Sample b) =>
-        new(b.Silo - a.Silo, b.Api - a.Api, b.Postgres - a.Postgres, b.Self - a.Self, b.Busy - a.Busy, b.Wall - a.Wall);
+        new(b.Silo - a.Silo, b.Api - a.Api, b.Postgres - a.Postgres, b.Self - a.Self, b.Busy - a.Busy, b.Wall - a.Wall, b.Sampler - a.Sampler);
 
     /// <summary>The box's busy time from the first line of /proc/stat: user, nice, system, irq and softirq (not idle, iowait or steal).</summary>
     private static double BoxBusyMs()
@@ -48,11 +56,14 @@ public sealed class CpuMeter(int siloPid, int apiPid)
         }
     }
 
-    /// <summary>Every postgres process's CPU, including those that ended during the phase is not possible from /proc; the backends of a pooled run live on.</summary>
-    private static double Postgres() =>
+    /// <summary>
+    /// The CPU of every process whose command <paramref name="matches"/>: every postgres process, say.
+    /// Those that ended during the phase are not counted (/proc has forgotten them); the backends of a pooled run live on.
+    /// </summary>
+    private static double ByCommand(Func<string, bool> matches) =>
         Directory.EnumerateDirectories("/proc")
             .Select(d => Path.GetFileName(d))
             .Where(n => n.All(char.IsAsciiDigit))
-            .Where(n => { try { return File.ReadAllText($"/proc/{n}/comm").Trim() == "postgres"; } catch (IOException) { return false; } })
+            .Where(n => { try { return matches(File.ReadAllText($"/proc/{n}/comm").Trim()); } catch (IOException) { return false; } })
             .Sum(n => ProcessMs(int.Parse(n)));
 }
