@@ -104,17 +104,6 @@ await StoredSizes(system.ConnectionString);
 // ANALYZE of them. Analyze now, as it would shortly, so that no statement keeps a plan made when the
 // tables were nearly empty (the townships' version query kept a sequential scan of `cases` that way).
 await Sql(system.ConnectionString, "ANALYZE");
-// The campaign sweep runs a minute after the silo starts, then every 10 minutes: about half a second of
-// SQL over the whole ledger. A system in service has swept long before its month-end, and in a month-end
-// its sweeps are 0.1 % of the time; a rush of a few seconds that began about a minute after the start
-// took the first sweep whole (session 21). So the warm-up and the rush wait for the first to be done.
-var sweepWait = Stopwatch.StartNew();
-while (await SiloMetrics.Of(system).SumAsync("rectification_campaign_sweeps_total") < 1)
-{
-    if (sweepWait.Elapsed > TimeSpan.FromMinutes(3)) throw new TimeoutException("The campaign sweep never ran.");
-    await Task.Delay(250);
-}
-Console.WriteLine($"sweep     the campaign sweep's first run done, {sweepWait.Elapsed.TotalSeconds:F1} s after the setup");
 
 // 2. The rush, after the warm-up if one was asked for.
 object Report() => new { problemsResolved = 1, measuresDone = 2, fundsYuan = 1234.56m, projects = 1, trainings = 1, newMembers = 1, activists = 2, reserveCadres = 3, narrative = "progress" };

@@ -33,7 +33,7 @@ public static class RectificationMetrics
         "Villages' digests sent to one township in one stream message.");
 
     public static readonly Counter<long> Sweeps = Meter.CreateCounter<long>("rectification.campaign.sweeps", "{sweep}",
-        "Campaign sweeps (screening suggestions and notices) run to the end, by outcome (ok, failed): one every Campaign:SweepMinutes, the first a minute after the silo starts.");
+        "Campaign sweeps (screening suggestions and notices) run to the end, by outcome (ok, failed): one every Campaign:SweepMinutes.");
 
     public static Func<long>? QueueLength { get; set; }
 

@@ -309,7 +309,7 @@ public sealed class SweepTests(NoticesFixture fx) : IAsyncLifetime
         Assert.Equal(0L, (long)(await check.ExecuteScalarAsync())!);
     }
 
-    /// <summary>Operators (and the benchmark, which waits for the first before its rush) see each sweep run to its end.</summary>
+    /// <summary>Operators see each sweep run to its end.</summary>
     [Fact]
     public async Task Each_sweep_run_to_its_end_is_counted()
     {
