@@ -330,7 +330,8 @@ public sealed class SweepTests(NoticesFixture fx) : IAsyncLifetime
         });
         listener.Start();
         await fx.SiloServices.GetRequiredService<IGrainFactory>().GetGrain<ICampaignSweepGrain>("region").SweepAsync();
+        // Only "ok" is asserted: the meter is the process's, and another test's silo may sweep (or fail to,
+        // its database stopped on purpose) at the same moment.
         Assert.Contains("ok", outcomes);
-        Assert.DoesNotContain("failed", outcomes);
     }
 }
