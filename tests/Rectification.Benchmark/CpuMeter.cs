@@ -8,7 +8,7 @@ namespace Rectification.Benchmark;
 /// process by its id (the CRUD peer). Also how busy the whole box was (/proc/stat): a phase that leaves
 /// cores idle is held back by waiting (for the disk, for another process), not by the CPU its processes spend.
 /// And the kernel's memory sampler (DAMON's kdamond threads), which this VM's platform runs: every half
-/// second it takes one core for 15–40 ms, walking page tables, and each time the product's one serial
+/// second it takes one core for some 15–25 ms, walking page tables, and each time the product's one serial
 /// writer may be what waits (docs/benchmarks.md, session 21).
 /// </summary>
 public sealed class CpuMeter(int siloPid, int apiPid)
