@@ -25,20 +25,20 @@ public sealed partial class CampaignSweepGrain(NpgsqlDataSource db, ReportingClo
     public async Task<SweepResult> SweepAsync()
     {
         var today = policy.Value.LocalDate(clock.GetUtcNow());
+        // Counted whichever way it ends, so that sweeps that keep failing show beside the ones that run.
+        var outcome = "failed";
         try
         {
             var suggestions = await ScreeningSuggestions.SuggestAsync(db, today, config.GetValue("Screening:VacantMonths", ScreeningSuggestions.DefaultVacantMonths));
             // After the suggestions, so a new one is noticed in the same sweep.
             var notices = await NoticeProducer.ProduceAsync(db, today, policy.Value);
             if (suggestions + notices > 0) LogSwept(log, today, suggestions, notices);
-            Hosting.RectificationMetrics.Sweeps.Add(1, new KeyValuePair<string, object?>("outcome", "ok"));
+            outcome = "ok";
             return new SweepResult(today, suggestions, notices);
         }
-        catch
+        finally
         {
-            // Counted, so that sweeps that keep failing show beside the ones that run.
-            Hosting.RectificationMetrics.Sweeps.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
-            throw;
+            Hosting.RectificationMetrics.Sweeps.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
         }
     }
 
