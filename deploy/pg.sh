@@ -11,6 +11,12 @@
 # RECT_PG_STATEMENTS  set (to anything) to load pg_stat_statements, planning tracked too: the
 #              benchmark reads where PostgreSQL's time goes per statement (docs/benchmarks.md)
 # RECT_PG_PORT port to listen on (default: the one used last time if free, else a free one)
+# RECT_PG_HUGE_PAGES  set (to anything) to put the cluster's shared memory on 2 MiB huge pages: as
+#              root, start reserves as many as PostgreSQL says it needs on top of those already
+#              reserved, and stop gives them back; without root or when the kernel cannot find them,
+#              the cluster starts on ordinary pages and says so. The benchmark sets it (see
+#              docs/benchmarks.md, session 22: it keeps shared buffers out of the kernel's memory
+#              sampler, which walks every backend's mapping of each page it samples).
 #
 # initdb and postgres refuse to run as root, so as root they run as the `postgres` user. When that
 # user cannot reach RECT_PG_DIR (a clone inside a mode-700 folder), the cluster itself lives under
@@ -50,6 +56,32 @@ pick_port() {
     if port_free "$p"; then echo "$p"; return; fi
   done
   echo "no free port found" >&2; exit 1
+}
+
+# Huge pages are a machine-wide count (vm.nr_hugepages) that several clusters may change at once,
+# so each change happens under one lock; a cluster records what it added, to give back exactly that.
+hugepages_lock=/var/tmp/rectification-pg-hugepages.lock
+reserve_huge_pages() {  # $1: pages; prints "on" when reserved
+  local want=$1 have
+  (
+    flock 9
+    have=$(cat /proc/sys/vm/nr_hugepages)
+    echo $((have + want)) > /proc/sys/vm/nr_hugepages 2>/dev/null || true
+    if [ "$(cat /proc/sys/vm/nr_hugepages)" -ge $((have + want)) ]; then
+      echo "$want" > "$dir/huge-pages"; echo on
+    else
+      echo "$have" > /proc/sys/vm/nr_hugepages   # the kernel found fewer: take none
+    fi
+  ) 9>"$hugepages_lock"
+}
+release_huge_pages() {
+  [ -f "$dir/huge-pages" ] || return 0
+  (
+    flock 9
+    local n have; n=$(cat "$dir/huge-pages"); have=$(cat /proc/sys/vm/nr_hugepages)
+    echo $(( have > n ? have - n : 0 )) > /proc/sys/vm/nr_hugepages
+    rm -f "$dir/huge-pages"
+  ) 9>"$hugepages_lock"
 }
 
 # Where the cluster's data files live: inside $dir when postgres can reach it, else under /var/tmp.
@@ -102,9 +134,18 @@ start() {
     fi
     echo "$port" > "$dir/port"
     # Loopback only, no unix socket (its default folder may not exist or be writable here).
-    as_pg "$bin/pg_ctl" -D "$cdir" -l "$cdir/server.log" -w -t 60 \
-      -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='' -c max_connections=300 -c shared_buffers=256MB${RECT_PG_STATEMENTS:+ -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on}" \
-      start >/dev/null || { tail -n 30 "$cdir/server.log" >&2; exit 1; }
+    local opts="-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='' -c max_connections=300 -c shared_buffers=256MB${RECT_PG_STATEMENTS:+ -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on}"
+    release_huge_pages   # left by a cluster that was not stopped through this script
+    if [ -n "${RECT_PG_HUGE_PAGES:-}" ]; then
+      local pages on=""
+      # PostgreSQL 15 computes its own need for the settings it will run with.
+      pages=$(as_pg "$bin/postgres" -D "$cdir" -C shared_memory_size_in_huge_pages $opts 2>/dev/null || true)
+      if [ "$(id -u)" = 0 ] && [ "${pages:-0}" -gt 0 ] 2>/dev/null; then on=$(reserve_huge_pages "$pages"); fi
+      if [ "$on" = on ]; then opts="$opts -c huge_pages=on"
+      else echo "PostgreSQL: no huge pages could be reserved (needs root and ${pages:-?} free 2 MiB pages); ordinary pages" >&2; fi
+    fi
+    as_pg "$bin/pg_ctl" -D "$cdir" -l "$cdir/server.log" -w -t 60 -o "$opts" \
+      start >/dev/null || { release_huge_pages; tail -n 30 "$cdir/server.log" >&2; exit 1; }
   fi
   if [ -z "$(psql_admin -d postgres -tAc "select 1 from pg_database where datname='$db'")" ]; then
     psql_admin -d postgres -c "create database $db"
@@ -121,6 +162,7 @@ stop() {
     as_pg "$(pg_bin)/pg_ctl" -D "$cdir" -m fast -w stop >/dev/null
     echo "PostgreSQL stopped" >&2
   fi
+  release_huge_pages
 }
 
 # A hard stop, as a crash or a yanked plug would leave it: no checkpoint, clients cut off.
@@ -129,6 +171,7 @@ kill_now() {
   local cdir; cdir=$(cluster_dir)
   as_pg "$(pg_bin)/pg_ctl" -D "$cdir" -m immediate -w stop >/dev/null 2>&1 || true
   echo "PostgreSQL stopped hard" >&2
+  release_huge_pages
 }
 
 status() {

@@ -45,10 +45,21 @@ var (warm, timed) = (villages[..Math.Min(warmupCount, villages.Length / 2)], vil
 // neighbours (one township's villages) report one after another.
 var shuffled = args.Contains("--shuffle");
 if (shuffled) new Random(11).Shuffle(timed);
+// PostgreSQL's shared memory on huge pages, as a database host in service is set up, unless
+// --no-huge-pages: on this VM the kernel's memory sampler walks every backend's mapping of each page of
+// shared buffers it samples, and huge pages are outside its reach (docs/benchmarks.md, session 22).
+// pgbench and the peer run on the same cluster, so the comparison holds either way.
+var hugePages = !args.Contains("--no-huge-pages");
 
 Console.WriteLine($"Month-end rush benchmark: {villages.Length} villages, {concurrency} concurrent reporters, month {month}, {Environment.ProcessorCount} cores, "
     + (cohosted ? "API co-hosted in the silo" : "API process and silo") + (shuffled ? ", villages in random order" : ", villages in code order"));
-await using var system = await LocalSystem.StartAsync(repo, cohosted ? new Dictionary<string, string> { ["RECT_COHOSTED"] = "1" } : null);
+var environment = new Dictionary<string, string>();
+if (cohosted) environment["RECT_COHOSTED"] = "1";
+if (hugePages) environment["RECT_PG_HUGE_PAGES"] = "1";
+await using var system = await LocalSystem.StartAsync(repo, environment);
+await using (var show = Databases.Of(system.ConnectionString).CreateCommand("SHOW huge_pages"))
+    // "on" only when the pages were reserved (PostgreSQL will not start without them then); "try" otherwise.
+    Console.WriteLine($"database  PostgreSQL's shared memory on huge pages: {((string)(await show.ExecuteScalarAsync())! == "on" ? "yes" : "no")}");
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = new Uri(system.BaseUrl) };
 var admins = await Tokens("admin");
 // Reporters are many people, each with a token of their own and a per-caller rate limit: 32 tokens sending
