@@ -12,6 +12,10 @@
 # RECT_DATA_DIR  state folder (default .data: the database, the signing key, logs)
 # RECT_API_PORT  API port (default 5080); the silo's ports are picked free unless RECT_SILO_* are set
 # RECT_DASHBOARD the Orleans dashboard on the silo's loopback port (default true; false runs the silo as deployed)
+# RECT_PG_HUGE_PAGES  PostgreSQL's shared memory on huge pages (deploy/pg.sh)
+# RECT_SILO_HEAP_HUGE_PAGES_MB  N: each silo's GC heap on 2 MiB huge pages, at most N MiB (the heap's
+#                hard limit: a silo that needs more fails with OutOfMemory), reserved at start and given
+#                back at stop, as root (docs/operations.md); otherwise ordinary pages, and it says so
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")" && pwd)
@@ -65,12 +69,29 @@ cleanup() {
   for pid in "${pid_of[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pid_of[@]}"; do wait "$pid" 2>/dev/null || true; done
   RECT_PG_DIR="$data/pg" deploy/pg.sh stop
+  deploy/hugepages.sh release "$data/silo-huge-pages"
   exit "${1:-0}"
 }
 trap 'cleanup 0' INT TERM
 trap 'cleanup $?' EXIT
 
 RECT_PG_DIR="$data/pg" deploy/pg.sh start
+
+# The silos' heaps on huge pages: the memory sampler of some kernels (kdamond) stalls a core twice a
+# second walking ordinary pages, and skips these (docs/benchmarks.md, session 22). The collector maps
+# its whole range at start, so the range is set to the limit, and the pages for every silo are
+# reserved up front: a silo that run.sh restarts after a crash maps them again.
+silo_heap=()
+if [ -n "${RECT_SILO_HEAP_HUGE_PAGES_MB:-}" ]; then
+  deploy/hugepages.sh release "$data/silo-huge-pages"   # left by a run that was not stopped
+  heap_mb=$RECT_SILO_HEAP_HUGE_PAGES_MB
+  if [ "$(deploy/hugepages.sh reserve $(( (heap_mb + 1) / 2 * silos )) "$data/silo-huge-pages")" = on ]; then
+    heap_limit=$(printf '0x%x' $(( heap_mb * 1024 * 1024 )))
+    silo_heap=(DOTNET_GCLargePages=1 DOTNET_GCHeapHardLimit=$heap_limit DOTNET_GCRegionRange=$heap_limit)
+  else
+    echo "No huge pages could be reserved for the silos' heaps (needs root and free memory); ordinary pages" >&2
+  fi
+fi
 export ConnectionStrings__Rectification
 ConnectionStrings__Rectification=$(cat "$data/pg/url")
 
@@ -102,7 +123,7 @@ start_silo() {
     http_port=$api_port
     cohost=(Api__CoHosted=true Auth__SigningKey="$(cat "$data/signing.key")" Auth__DevTokens=true)
   fi
-  env "${cohost[@]}" Orleans__SiloPort=$silo_port Orleans__GatewayPort=$gateway_port Urls="http://127.0.0.1:$http_port" Dashboard__Enabled=${RECT_DASHBOARD:-true} \
+  env "${cohost[@]}" "${silo_heap[@]}" Orleans__SiloPort=$silo_port Orleans__GatewayPort=$gateway_port Urls="http://127.0.0.1:$http_port" Dashboard__Enabled=${RECT_DASHBOARD:-true} \
     Metrics__Port=$metrics_port \
     dotnet "Silo/bin/$config/net10.0/Rectification.Silo.dll" --contentRoot "$repo/Silo/bin/$config/net10.0" \
     >>"$data/logs/silo$suffix.log" 2>&1 &

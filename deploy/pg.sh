@@ -58,31 +58,8 @@ pick_port() {
   echo "no free port found" >&2; exit 1
 }
 
-# Huge pages are a machine-wide count (vm.nr_hugepages) that several clusters may change at once,
-# so each change happens under one lock; a cluster records what it added, to give back exactly that.
-hugepages_lock=/var/tmp/rectification-pg-hugepages.lock
-reserve_huge_pages() {  # $1: pages; prints "on" when reserved
-  local want=$1 have
-  (
-    flock 9
-    have=$(cat /proc/sys/vm/nr_hugepages)
-    echo $((have + want)) > /proc/sys/vm/nr_hugepages 2>/dev/null || true
-    if [ "$(cat /proc/sys/vm/nr_hugepages)" -ge $((have + want)) ]; then
-      echo "$want" > "$dir/huge-pages"; echo on
-    else
-      echo "$have" > /proc/sys/vm/nr_hugepages   # the kernel found fewer: take none
-    fi
-  ) 9>"$hugepages_lock"
-}
-release_huge_pages() {
-  [ -f "$dir/huge-pages" ] || return 0
-  (
-    flock 9
-    local n have; n=$(cat "$dir/huge-pages"); have=$(cat /proc/sys/vm/nr_hugepages)
-    echo $(( have > n ? have - n : 0 )) > /proc/sys/vm/nr_hugepages
-    rm -f "$dir/huge-pages"
-  ) 9>"$hugepages_lock"
-}
+# Huge pages for the cluster's shared memory, recorded in $dir/huge-pages (deploy/hugepages.sh).
+release_huge_pages() { "$repo/deploy/hugepages.sh" release "$dir/huge-pages"; }
 
 # Where the cluster's data files live: inside $dir when postgres can reach it, else under /var/tmp.
 cluster_dir() {
@@ -140,7 +117,7 @@ start() {
       local pages on=""
       # PostgreSQL 15 computes its own need for the settings it will run with.
       pages=$(as_pg "$bin/postgres" -D "$cdir" -C shared_memory_size_in_huge_pages $opts 2>/dev/null || true)
-      if [ "$(id -u)" = 0 ] && [ "${pages:-0}" -gt 0 ] 2>/dev/null; then on=$(reserve_huge_pages "$pages"); fi
+      if [ "${pages:-0}" -gt 0 ] 2>/dev/null; then on=$("$repo/deploy/hugepages.sh" reserve "$pages" "$dir/huge-pages"); fi
       if [ "$on" = on ]; then opts="$opts -c huge_pages=on"
       else echo "PostgreSQL: no huge pages could be reserved (needs root and ${pages:-?} free 2 MiB pages); ordinary pages" >&2; fi
     fi

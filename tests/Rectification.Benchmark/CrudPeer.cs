@@ -28,7 +28,8 @@ public sealed class CrudPeer : IAsyncDisposable
 
     private CrudPeer(Process process, string baseUrl) => (_process, BaseUrl) = (process, baseUrl);
 
-    public static async Task<CrudPeer> StartAsync(string connectionString, string signingKeyBase64, int poolSize)
+    /// <param name="environment">Runtime settings for the peer's process (its heap on huge pages, as the silo's).</param>
+    public static async Task<CrudPeer> StartAsync(string connectionString, string signingKeyBase64, int poolSize, IReadOnlyDictionary<string, string> environment)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!, [typeof(CrudPeer).Assembly.Location, "--crud-peer"])
         {
@@ -38,6 +39,7 @@ public sealed class CrudPeer : IAsyncDisposable
         start.Environment["PEER_DB"] = connectionString;
         start.Environment["PEER_KEY"] = signingKeyBase64;
         start.Environment["PEER_POOL"] = $"{poolSize}";
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         var process = Process.Start(start)!;
         while (await process.StandardOutput.ReadLineAsync() is { } line)
         {

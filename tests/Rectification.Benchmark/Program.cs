@@ -45,21 +45,25 @@ var (warm, timed) = (villages[..Math.Min(warmupCount, villages.Length / 2)], vil
 // neighbours (one township's villages) report one after another.
 var shuffled = args.Contains("--shuffle");
 if (shuffled) new Random(11).Shuffle(timed);
-// PostgreSQL's shared memory on huge pages, as a database host in service is set up, unless
-// --no-huge-pages: on this VM the kernel's memory sampler walks every backend's mapping of each page of
-// shared buffers it samples, and huge pages are outside its reach (docs/benchmarks.md, session 22).
-// pgbench and the peer run on the same cluster, so the comparison holds either way.
+// PostgreSQL's shared memory and the silo's GC heap on huge pages, unless --no-huge-pages: on this VM
+// the kernel's memory sampler holds a core for each tick it spends walking ordinary pages, and huge pages
+// are outside its reach (docs/benchmarks.md, session 22). pgbench and the peer run on the same cluster.
+// The silo's heap gets a hard limit then (run.sh): aged cases, which need several times more, keep
+// ordinary pages.
 var hugePages = !args.Contains("--no-huge-pages");
+const int SiloHeapMb = 1536;
 
 Console.WriteLine($"Month-end rush benchmark: {villages.Length} villages, {concurrency} concurrent reporters, month {month}, {Environment.ProcessorCount} cores, "
     + (cohosted ? "API co-hosted in the silo" : "API process and silo") + (shuffled ? ", villages in random order" : ", villages in code order"));
 var environment = new Dictionary<string, string>();
 if (cohosted) environment["RECT_COHOSTED"] = "1";
 if (hugePages) environment["RECT_PG_HUGE_PAGES"] = "1";
+if (hugePages && agedMonths < 0) environment["RECT_SILO_HEAP_HUGE_PAGES_MB"] = SiloHeapMb.ToString();
 await using var system = await LocalSystem.StartAsync(repo, environment);
 await using (var show = Databases.Of(system.ConnectionString).CreateCommand("SHOW huge_pages"))
     // "on" only when the pages were reserved (PostgreSQL will not start without them then); "try" otherwise.
-    Console.WriteLine($"database  PostgreSQL's shared memory on huge pages: {((string)(await show.ExecuteScalarAsync())! == "on" ? "yes" : "no")}");
+    Console.WriteLine($"huge      PostgreSQL's shared memory on huge pages: {((string)(await show.ExecuteScalarAsync())! == "on" ? "yes" : "no")}; "
+        + $"the silo's GC heap: {(system.SiloHugePagesBytes() > 0 ? $"yes ({SiloHeapMb} MiB at most, {system.SiloHugePagesBytes() >> 20} MiB held now)" : "no")}");
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = new Uri(system.BaseUrl) };
 var admins = await Tokens("admin");
 // Reporters are many people, each with a token of their own and a per-caller rate limit: 32 tokens sending
@@ -192,6 +196,7 @@ Run? direct = null, peer = null;
 double pgbenchTps = 0;
 CpuMeter.Sample? peerCpu = null, pgbenchCpu = null;
 double peerProcessMs = 0;
+bool? peerOnHugePages = null;
 WalMeter.Sample? peerWal = null;
 if (!rushOnly)
 {
@@ -207,8 +212,12 @@ if (!rushOnly)
     var cpuBeforePgbench = cpu.Take();
     pgbenchTps = await Pgbench.RunAsync(system.ConnectionString, concurrency, 20, villages.Length);
     pgbenchCpu = CpuMeter.Between(cpuBeforePgbench, cpu.Take());
-    await using (var crud = await CrudPeer.StartAsync(system.ConnectionString, File.ReadAllText(Path.Combine(system.DataDir, "signing.key")).Trim(), concurrency + 4))
+    // The peer's heap on huge pages when the silo's is, with the same limit.
+    using var peerHeap = system.SiloHugePagesBytes() > 0 ? HugeHeap.Reserve(repo, SiloHeapMb, Path.Combine(system.DataDir, "peer-huge-pages")) : null;
+    await using (var crud = await CrudPeer.StartAsync(system.ConnectionString, File.ReadAllText(Path.Combine(system.DataDir, "signing.key")).Trim(), concurrency + 4,
+        peerHeap?.Environment ?? new Dictionary<string, string>()))
     {
+        peerOnHugePages = HugeHeap.HeldBytes(crud.Pid) > 0;
         using var peerHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = new Uri(crud.BaseUrl) };
         var peerReport = ReportsTo(peerHttp);
         // The same warm-up as the product's: its reports and as many rounds again.
@@ -236,7 +245,8 @@ if (direct is not null && peer is not null)
     Console.WriteLine($"direct    {villages.Length} upserts in {direct.Elapsed.TotalSeconds:F1} s = {directPerSecond:F0} writes/s; latency ms p50 {direct.P(50):F1}  p95 {direct.P(95):F1}  p99 {direct.P(99):F1}");
     Console.WriteLine($"ratio     HTTP reports/s ÷ direct PostgreSQL writes/s = {reportsPerSecond / directPerSecond:F2}");
     Console.WriteLine($"pgbench   {pgbenchTps:F0} upserts/s (~2 KB row, prepared, {concurrency} clients, 20 s); rush ÷ pgbench = {reportsPerSecond / pgbenchTps:F2} (target ≥ 0.30)");
-    Console.WriteLine($"peer      CRUD peer {peerPerSecond:F0} reports/s ({peer.Errors} errors), latency ms p50 {peer.P(50):F1}  p99 {peer.P(99):F1}; rush ÷ peer = {reportsPerSecond / peerPerSecond:F2} (target ≥ 1.5)");
+    Console.WriteLine($"peer      CRUD peer {peerPerSecond:F0} reports/s ({peer.Errors} errors), latency ms p50 {peer.P(50):F1}  p99 {peer.P(99):F1}; rush ÷ peer = {reportsPerSecond / peerPerSecond:F2} (target ≥ 1.5)"
+        + (peerOnHugePages is { } onHuge ? $"; its GC heap on huge pages: {(onHuge ? "yes" : "no")}" : ""));
 }
 Console.WriteLine($"memory    silo live heap {liveBefore / 1048576} MiB before the rush ({liveBefore / 1024.0 / villages.Length:F1} KB per village); RSS {rssBefore / 1048576} MiB before, {rssAfter / 1048576} MiB after");
 // Per report: the product's processes, PostgreSQL and the load generator (this process) during the rush;
