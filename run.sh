@@ -53,6 +53,9 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
+if [ -n "${RECT_SILO_HEAP_HUGE_PAGES_MB:-}" ] && ! [[ "$RECT_SILO_HEAP_HUGE_PAGES_MB" =~ ^[1-9][0-9]*$ ]]; then
+  echo "RECT_SILO_HEAP_HUGE_PAGES_MB must be a number of MiB, not '$RECT_SILO_HEAP_HUGE_PAGES_MB'" >&2; exit 2
+fi
 
 if [ "$build" = 1 ]; then
   echo "Building ($config)..." >&2
