@@ -81,19 +81,13 @@ trap 'cleanup $?' EXIT
 RECT_PG_DIR="$data/pg" deploy/pg.sh start
 
 # The silos' heaps on huge pages: the memory sampler of some kernels (kdamond) stalls a core twice a
-# second walking ordinary pages, and skips these (docs/benchmarks.md, session 22). The collector maps
-# its whole range at start, so the range is set to the limit, and the pages for every silo are
-# reserved up front: a silo that run.sh restarts after a crash maps them again.
+# second walking ordinary pages, and skips these (docs/benchmarks.md, session 22). The pages for every
+# silo are reserved up front: a silo that run.sh restarts after a crash maps them again.
 silo_heap=()
 if [ -n "${RECT_SILO_HEAP_HUGE_PAGES_MB:-}" ]; then
   deploy/hugepages.sh release "$data/silo-huge-pages"   # left by a run that was not stopped
-  heap_mb=$RECT_SILO_HEAP_HUGE_PAGES_MB
-  if [ "$(deploy/hugepages.sh reserve $(( (heap_mb + 1) / 2 * silos )) "$data/silo-huge-pages")" = on ]; then
-    heap_limit=$(printf '0x%x' $(( heap_mb * 1024 * 1024 )))
-    silo_heap=(DOTNET_GCLargePages=1 DOTNET_GCHeapHardLimit=$heap_limit DOTNET_GCRegionRange=$heap_limit)
-  else
-    echo "No huge pages could be reserved for the silos' heaps (needs root and free memory); ordinary pages" >&2
-  fi
+  mapfile -t silo_heap < <(deploy/hugepages.sh heap "$RECT_SILO_HEAP_HUGE_PAGES_MB" "$silos" "$data/silo-huge-pages")
+  [ ${#silo_heap[@]} -gt 0 ] || echo "No huge pages could be reserved for the silos' heaps (needs root and free memory); ordinary pages" >&2
 fi
 export ConnectionStrings__Rectification
 ConnectionStrings__Rectification=$(cat "$data/pg/url")

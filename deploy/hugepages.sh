@@ -3,6 +3,10 @@
 #
 #   deploy/hugepages.sh reserve N FILE   add N pages to vm.nr_hugepages; prints "on" and records N in
 #                                        FILE when the kernel found them all, else takes none
+#   deploy/hugepages.sh heap MB COUNT FILE
+#                                        pages for COUNT .NET processes' GC heaps of at most MB MiB each;
+#                                        when reserved, prints the settings (NAME=VALUE lines) that put
+#                                        one process's heap on them, else nothing
 #   deploy/hugepages.sh release FILE     take back what FILE records (nothing when it is absent)
 #
 # vm.nr_hugepages is one count for the whole machine that several clusters and silos may change at
@@ -13,20 +17,32 @@ set -euo pipefail
 lock=/var/tmp/rectification-hugepages.lock
 count=/proc/sys/vm/nr_hugepages
 
+# Prints "on" and records $1 pages in $2 when the kernel found them all.
+reserve() {
+  local want=$1 file=$2 have
+  [ "$(id -u)" = 0 ] && [ -w "$count" ] && [ "$want" -gt 0 ] 2>/dev/null || return 0
+  (
+    flock 9
+    have=$(cat "$count")
+    echo $((have + want)) > "$count" 2>/dev/null || true
+    if [ "$(cat "$count")" -ge $((have + want)) ]; then
+      echo "$want" > "$file"; echo on
+    else
+      echo "$have" > "$count"   # the kernel found fewer: take none
+    fi
+  ) 9>"$lock"
+}
+
 case "${1:-}" in
-  reserve)
-    want=$2 file=$3
-    [ "$(id -u)" = 0 ] && [ -w "$count" ] && [ "$want" -gt 0 ] 2>/dev/null || exit 0
-    (
-      flock 9
-      have=$(cat "$count")
-      echo $((have + want)) > "$count" 2>/dev/null || true
-      if [ "$(cat "$count")" -ge $((have + want)) ]; then
-        echo "$want" > "$file"; echo on
-      else
-        echo "$have" > "$count"   # the kernel found fewer: take none
-      fi
-    ) 9>"$lock"
+  reserve) reserve "$2" "$3" ;;
+  heap)
+    # The collector maps its whole range at start, by default twice its hard limit: the range is set
+    # to the limit, so that each heap needs no more pages than that.
+    mb=$2 heaps=$3 file=$4
+    if [ "$(reserve $(( (mb + 1) / 2 * heaps )) "$file")" = on ]; then
+      limit=$(printf '0x%x' $(( mb * 1024 * 1024 )))
+      printf '%s\n' DOTNET_GCLargePages=1 "DOTNET_GCHeapHardLimit=$limit" "DOTNET_GCRegionRange=$limit"
+    fi
     ;;
   release)
     file=$2
@@ -38,5 +54,5 @@ case "${1:-}" in
       rm -f "$file"
     ) 9>"$lock"
     ;;
-  *) echo "usage: $0 reserve N FILE | release FILE" >&2; exit 2 ;;
+  *) echo "usage: $0 reserve N FILE | heap MB COUNT FILE | release FILE" >&2; exit 2 ;;
 esac

@@ -4,7 +4,7 @@ namespace Rectification.Benchmark;
 
 /// <summary>
 /// A .NET process's GC heap on 2 MiB huge pages, as run.sh gives the silo's (RECT_SILO_HEAP_HUGE_PAGES_MB):
-/// the pages reserved through deploy/hugepages.sh, and the collector's settings that put the heap on them.
+/// deploy/hugepages.sh reserves the pages and names the collector's settings that put the heap on them.
 /// The CRUD peer gets the same, so that the two services meet the kernel's memory sampler alike.
 /// </summary>
 internal sealed class HugeHeap : IDisposable
@@ -21,22 +21,14 @@ internal sealed class HugeHeap : IDisposable
     public static HugeHeap Reserve(string repo, int megabytes, string record)
     {
         var script = Path.Combine(repo, "deploy", "hugepages.sh");
-        var reserved = Run(script, "reserve", $"{(megabytes + 1) / 2}", record) == "on";
-        // The collector maps its whole range at start; the range set to the limit needs no more pages than that.
-        var limit = $"0x{(long)megabytes << 20:x}";
-        return new HugeHeap(script, record, reserved
-            ? new Dictionary<string, string> { ["DOTNET_GCLargePages"] = "1", ["DOTNET_GCHeapHardLimit"] = limit, ["DOTNET_GCRegionRange"] = limit }
-            : new Dictionary<string, string>());
+        var settings = Run(script, "heap", $"{megabytes}", "1", record)
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split('=', 2))
+            .ToDictionary(kv => kv[0], kv => kv[1]);
+        return new HugeHeap(script, record, settings);
     }
 
     public void Dispose() => Run(_script, "release", _record);
-
-    /// <summary>Huge pages a process holds, from /proc (counted apart from its RSS).</summary>
-    public static long HeldBytes(int pid)
-    {
-        var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("HugetlbPages:", StringComparison.Ordinal));
-        return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
-    }
 
     private static string Run(string script, params string[] args)
     {

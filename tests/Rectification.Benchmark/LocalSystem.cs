@@ -66,14 +66,10 @@ public sealed class LocalSystem : IAsyncDisposable
     /// Resident memory of the silo process, from /proc: its RSS and, when its heap is on huge pages, those
     /// pages, which the kernel counts apart from the RSS.
     /// </summary>
-    public long SiloRssBytes()
-    {
-        var line = File.ReadLines($"/proc/{SiloPid}/status").First(l => l.StartsWith("VmRSS:"));
-        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024 + SiloHugePagesBytes();
-    }
+    public long SiloRssBytes() => ProcStatus.Bytes(SiloPid, "VmRSS") + SiloHugePagesBytes();
 
     /// <summary>Huge pages the silo holds (its GC heap, when run.sh put it on them).</summary>
-    public long SiloHugePagesBytes() => HugeHeap.HeldBytes(SiloPid);
+    public long SiloHugePagesBytes() => ProcStatus.Bytes(SiloPid, "HugetlbPages");
 
     public async ValueTask DisposeAsync()
     {

@@ -262,8 +262,7 @@ public static class NationalScale
         return (T)(await cmd.ExecuteScalarAsync())!;
     }
 
-    private static long ProcessRss(int pid) =>
-        long.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:"))[6..].Trim().Split(' ')[0]) * 1024;
+    private static long ProcessRss(int pid) => ProcStatus.Bytes(pid, "VmRSS");
 
     private static long Mib(long bytes) => bytes / 1048576;
 }

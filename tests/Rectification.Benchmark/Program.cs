@@ -60,10 +60,11 @@ if (cohosted) environment["RECT_COHOSTED"] = "1";
 if (hugePages) environment["RECT_PG_HUGE_PAGES"] = "1";
 if (hugePages && agedMonths < 0) environment["RECT_SILO_HEAP_HUGE_PAGES_MB"] = SiloHeapMb.ToString();
 await using var system = await LocalSystem.StartAsync(repo, environment);
+var siloHugePages = system.SiloHugePagesBytes();
 await using (var show = Databases.Of(system.ConnectionString).CreateCommand("SHOW huge_pages"))
     // "on" only when the pages were reserved (PostgreSQL will not start without them then); "try" otherwise.
     Console.WriteLine($"huge      PostgreSQL's shared memory on huge pages: {((string)(await show.ExecuteScalarAsync())! == "on" ? "yes" : "no")}; "
-        + $"the silo's GC heap: {(system.SiloHugePagesBytes() > 0 ? $"yes ({SiloHeapMb} MiB at most, {system.SiloHugePagesBytes() >> 20} MiB held now)" : "no")}");
+        + $"the silo's GC heap: {(siloHugePages > 0 ? $"yes ({SiloHeapMb} MiB at most, {siloHugePages >> 20} MiB held now)" : "no")}");
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = new Uri(system.BaseUrl) };
 var admins = await Tokens("admin");
 // Reporters are many people, each with a token of their own and a per-caller rate limit: 32 tokens sending
@@ -213,11 +214,11 @@ if (!rushOnly)
     pgbenchTps = await Pgbench.RunAsync(system.ConnectionString, concurrency, 20, villages.Length);
     pgbenchCpu = CpuMeter.Between(cpuBeforePgbench, cpu.Take());
     // The peer's heap on huge pages when the silo's is, with the same limit.
-    using var peerHeap = system.SiloHugePagesBytes() > 0 ? HugeHeap.Reserve(repo, SiloHeapMb, Path.Combine(system.DataDir, "peer-huge-pages")) : null;
+    using var peerHeap = siloHugePages > 0 ? HugeHeap.Reserve(repo, SiloHeapMb, Path.Combine(system.DataDir, "peer-huge-pages")) : null;
     await using (var crud = await CrudPeer.StartAsync(system.ConnectionString, File.ReadAllText(Path.Combine(system.DataDir, "signing.key")).Trim(), concurrency + 4,
         peerHeap?.Environment ?? new Dictionary<string, string>()))
     {
-        peerOnHugePages = HugeHeap.HeldBytes(crud.Pid) > 0;
+        peerOnHugePages = ProcStatus.Bytes(crud.Pid, "HugetlbPages") > 0;
         using var peerHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = new Uri(crud.BaseUrl) };
         var peerReport = ReportsTo(peerHttp);
         // The same warm-up as the product's: its reports and as many rounds again.
