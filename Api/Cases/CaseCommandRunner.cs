@@ -40,7 +40,7 @@ public sealed class CaseCommandRunner(Access access, UnitRegistry registry, Crit
         {
             case CaseOutcome.Accepted:
                 http.Response.Headers.ETag = $"\"{result.Ack!.Version}\"";
-                return TypedResults.Ok(result.Ack);
+                return new SizedJson<CaseAck>(result.Ack);
             case CaseOutcome.Invalid:
                 return Problems.Validation(result.Errors ?? new() { ["body"] = [result.Detail ?? "Not valid."] });
             case CaseOutcome.Forbidden:
