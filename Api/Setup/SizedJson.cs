@@ -11,19 +11,14 @@ namespace Rectification.Api.Setup;
 /// the receiver's TCP work too. For the small answers of case commands, the hot path at month-end,
 /// one send is enough (measured: docs/benchmarks.md, session 23).
 /// </summary>
-public sealed class SizedJson<T>(T value) : IResult, IStatusCodeHttpResult, IValueHttpResult, IValueHttpResult<T>, IContentTypeHttpResult
+public sealed class SizedJson<T>(T value) : IResult
 {
-    public T Value => value;
-    object? IValueHttpResult.Value => value;
-    public int? StatusCode => StatusCodes.Status200OK;
-    public string ContentType => "application/json; charset=utf-8";
-
     public Task ExecuteAsync(HttpContext http)
     {
         var options = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
-        var body = JsonSerializer.SerializeToUtf8Bytes(value, options.GetTypeInfo(typeof(T)));
+        var body = JsonSerializer.SerializeToUtf8Bytes(value, options);
         http.Response.StatusCode = StatusCodes.Status200OK;
-        http.Response.ContentType = ContentType;
+        http.Response.ContentType = "application/json; charset=utf-8";
         http.Response.ContentLength = body.Length;
         return http.Response.Body.WriteAsync(body).AsTask();
     }
