@@ -35,6 +35,9 @@ var warmupCount = Arg("--warmup", 3000);
 // With --rush-only, no baselines (direct writes, pgbench, the CRUD peer): the product's own figures, for
 // comparing changes to it within one window. No ratios to the targets are printed then.
 var rushOnly = args.Contains("--rush-only");
+// With --pairs N (default 3), after the baselines: N more runs of the rush's villages (correcting their
+// reports) and N more of the peer, alternating, each pair seconds apart; --pairs 0 for none.
+var pairs = Arg("--pairs", 3);
 if (args.Contains("--national")) return await NationalScale.RunAsync(FindRepo(), Arg("--sample", 50_000), concurrency);
 var policy = new DuePolicy();
 var month = Period.MonthOf(policy.LocalDate(DateTimeOffset.UtcNow)).ToString();
@@ -198,6 +201,8 @@ double pgbenchTps = 0;
 CpuMeter.Sample? peerCpu = null, pgbenchCpu = null;
 double peerProcessMs = 0;
 bool? peerOnHugePages = null;
+var pairRates = new List<(double Product, double Peer)>();
+var pairErrors = 0;
 WalMeter.Sample? peerWal = null;
 if (!rushOnly)
 {
@@ -232,6 +237,36 @@ if (!rushOnly)
         peerProcessMs = CpuMeter.ProcessMs(crud.Pid) - peerBefore;
         peerCpu = CpuMeter.Between(cpuBeforePeer, cpu.Take());
         peerWal = await WalMeter.BetweenAsync(system.ConnectionString, walBeforePeer, await WalMeter.TakeAsync(system.ConnectionString));
+
+        // 6. Pairs. This machine's pace changes by up to twice within a minute (docs/benchmarks.md, session
+        //    24), and the rush and the peer's run above are half a minute apart, so their one ratio says as
+        //    much about the machine as about the code. Here each pair runs the product (the rush's villages
+        //    correcting their reports: the same route and the same write, a new version each) and the peer
+        //    seconds apart, in the order A B, B A, A B, ... so a steady drift favours neither; each after a
+        //    checkpoint on a quiet box. The median of the pairs' ratios is printed beside the one above.
+        //    Both first run their warm-up villages once more, untimed: the silo has been idle through the
+        //    baselines, and its first run after that was the slowest of the product's in every trial.
+        if (pairs > 0 && warm.Length > 0)
+        {
+            await Drive(warm, sendReport);
+            await Drive(warm, peerReport);
+        }
+        for (var pair = 0; pair < pairs; pair++)
+        {
+            var productRate = 0.0;
+            var peerRate = 0.0;
+            foreach (var product in pair % 2 == 0 ? new[] { true, false } : [false, true])
+            {
+                await Sql(system.ConnectionString, "CHECKPOINT");
+                await SettleAsync();
+                await QuietBoxAsync();
+                var round = await Drive(timed, product ? sendReport : peerReport);
+                pairErrors += round.Errors;
+                if (product) productRate = timed.Length / round.Elapsed.TotalSeconds;
+                else peerRate = timed.Length / round.Elapsed.TotalSeconds;
+            }
+            pairRates.Add((productRate, peerRate));
+        }
     }
 }
 
@@ -248,6 +283,15 @@ if (direct is not null && peer is not null)
     Console.WriteLine($"pgbench   {pgbenchTps:F0} upserts/s (~2 KB row, prepared, {concurrency} clients, 20 s); rush ÷ pgbench = {reportsPerSecond / pgbenchTps:F2} (target ≥ 0.30)");
     Console.WriteLine($"peer      CRUD peer {peerPerSecond:F0} reports/s ({peer.Errors} errors), latency ms p50 {peer.P(50):F1}  p99 {peer.P(99):F1}; rush ÷ peer = {reportsPerSecond / peerPerSecond:F2} (target ≥ 1.5)"
         + (peerOnHugePages is { } onHuge ? $"; its GC heap on huge pages: {(onHuge ? "yes" : "no")}" : ""));
+}
+if (pairRates.Count > 0)
+{
+    var ratios = pairRates.Select(p => p.Product / p.Peer).ToArray();
+    var median = ratios.Order().ElementAt(ratios.Length / 2);
+    if (ratios.Length % 2 == 0) median = (median + ratios.Order().ElementAt(ratios.Length / 2 - 1)) / 2;
+    Console.WriteLine($"pairs     {pairRates.Count} pairs, each the rush's villages correcting their reports and the peer's run, seconds apart ({pairErrors} errors):");
+    Console.WriteLine($"          rush {string.Join(", ", pairRates.Select(p => $"{p.Product:F0}"))} reports/s; peer {string.Join(", ", pairRates.Select(p => $"{p.Peer:F0}"))}; "
+        + $"rush ÷ peer {string.Join(", ", ratios.Select(r => $"{r:F2}"))}, median {median:F2}");
 }
 Console.WriteLine($"memory    silo live heap {liveBefore / 1048576} MiB before the rush ({liveBefore / 1024.0 / villages.Length:F1} KB per village); RSS {rssBefore / 1048576} MiB before, {rssAfter / 1048576} MiB after");
 // Per report: the product's processes, PostgreSQL and the load generator (this process) during the rush;
@@ -270,7 +314,7 @@ Console.WriteLine($"runtime   silo in the rush: JIT {rushRuntime.JitSeconds:F2} 
     + $"(gen0 {rushRuntime.Gen0:F0}, gen1 {rushRuntime.Gen1:F0}, gen2 {rushRuntime.Gen2:F0}), allocated {rushRuntime.AllocatedBytes / 1024 / timed.Length:F1} KB per report");
 Console.WriteLine($"          load generator in the rush: JIT {lgJitTime.TotalSeconds:F2} s ({lgJit} methods), after {settled.TotalSeconds:F1} s settling");
 foreach (var line in statements) Console.WriteLine(line);
-return rush.Errors == 0 && setup.Errors == 0 && (peer?.Errors ?? 0) == 0 ? 0 : 1;
+return rush.Errors == 0 && setup.Errors == 0 && (peer?.Errors ?? 0) == 0 && pairErrors == 0 ? 0 : 1;
 
 // A JSON body with its length, as a portal's fetch sends it: JsonContent streams the body in chunks
 // instead, which costs the server (product and peer alike) the chunked decoding no real client asks for.
@@ -333,6 +377,22 @@ async Task<TimeSpan> SettleAsync()
         if (System.Runtime.JitInfo.GetCompiledMethodCount() == before) break;
     }
     return settling.Elapsed;
+}
+
+// Until the whole box has been nearly idle (under a fifth of a core) for 250 ms, at most 10 s: what the
+// last run left behind (the roll-up's tail after the product's, the WAL writer after either) is not
+// counted against the next.
+async Task QuietBoxAsync()
+{
+    var waited = Stopwatch.StartNew();
+    var before = cpu.Take();
+    while (waited.Elapsed < TimeSpan.FromSeconds(10))
+    {
+        await Task.Delay(250);
+        var now = cpu.Take();
+        if (CpuMeter.Between(before, now).CoresBusy < 0.2) return;
+        before = now;
+    }
 }
 
 // Until this process's JIT has compiled nothing for 200 ms (at most 5 s).
