@@ -44,8 +44,11 @@ public sealed class ClusterUnavailableHandler(IProblemDetailsService problems, C
         SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException
             or GatewayTooBusyException or ClientNotAvailableException or InconsistentStateException => true,
         StorageUnavailableException => true,
-        // A failure that could not even cross from the silo, because it was the database driver's own.
-        Orleans.Serialization.CodecNotFoundException codec => codec.Message.Contains("Npgsql", StringComparison.Ordinal),
+        // A failure that could not even cross from the silo, because it was the database driver's own, or
+        // the timeout of Orleans' own placement (its resilience library's exception inside a TimeoutException),
+        // which a silo lost with its directory entries can hit under load.
+        Orleans.Serialization.CodecNotFoundException codec => codec.Message.Contains("Npgsql", StringComparison.Ordinal)
+            || codec.Message.Contains("Polly.Timeout.TimeoutRejectedException", StringComparison.Ordinal),
         TimeoutException or OperationCanceledException or System.Net.Sockets.SocketException or IOException => true,
         PostgresException pg => DatabaseAway(pg.SqlState) || pg.IsTransient,
         // Every other Npgsql failure is about reaching the database (connect, broken pipe, pool timeout), not about data.
