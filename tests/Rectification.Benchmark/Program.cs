@@ -238,7 +238,7 @@ if (!rushOnly)
         peerCpu = CpuMeter.Between(cpuBeforePeer, cpu.Take());
         peerWal = await WalMeter.BetweenAsync(system.ConnectionString, walBeforePeer, await WalMeter.TakeAsync(system.ConnectionString));
 
-        // 6. Pairs. This machine's pace changes by up to twice within a minute (docs/benchmarks.md, session
+        // 6. Pairs. This machine's pace changes by up to twice within minutes (docs/benchmarks.md, session
         //    24), and the rush and the peer's run above are half a minute apart, so their one ratio says as
         //    much about the machine as about the code. Here each pair runs the product (the rush's villages
         //    correcting their reports: the same route and the same write, a new version each) and the peer
@@ -287,8 +287,8 @@ if (direct is not null && peer is not null)
 if (pairRates.Count > 0)
 {
     var ratios = pairRates.Select(p => p.Product / p.Peer).ToArray();
-    var median = ratios.Order().ElementAt(ratios.Length / 2);
-    if (ratios.Length % 2 == 0) median = (median + ratios.Order().ElementAt(ratios.Length / 2 - 1)) / 2;
+    var sorted = ratios.Order().ToArray();
+    var median = sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     Console.WriteLine($"pairs     {pairRates.Count} pairs, each the rush's villages correcting their reports and the peer's run, seconds apart ({pairErrors} errors):");
     Console.WriteLine($"          rush {string.Join(", ", pairRates.Select(p => $"{p.Product:F0}"))} reports/s; peer {string.Join(", ", pairRates.Select(p => $"{p.Peer:F0}"))}; "
         + $"rush ÷ peer {string.Join(", ", ratios.Select(r => $"{r:F2}"))}, median {median:F2}");
