@@ -213,8 +213,7 @@ if (!rushOnly)
     // 5. PostgreSQL's own ceiling (pgbench, a ~2 KB row, prepared, same clients, 20 s), and the plain CRUD peer
     //    (same route, same JWT validation, one upsert and one audit insert per report) driven like the rush.
     await Pgbench.PrepareAsync(system.ConnectionString, villages.Length);
-    await Sql(system.ConnectionString, "CHECKPOINT");
-    await SettleAsync();
+    await CheckpointAndSettleAsync();
     var cpuBeforePgbench = cpu.Take();
     pgbenchTps = await Pgbench.RunAsync(system.ConnectionString, concurrency, 20, villages.Length);
     pgbenchCpu = CpuMeter.Between(cpuBeforePgbench, cpu.Take());
@@ -228,8 +227,7 @@ if (!rushOnly)
         var peerReport = ReportsTo(peerHttp);
         // The same warm-up as the product's: its reports and as many rounds again.
         if (warm.Length > 0) for (var round = 0; round <= warmRounds; round++) await Drive(warm, peerReport);
-        await Sql(system.ConnectionString, "CHECKPOINT");
-        await SettleAsync();
+        await CheckpointAndSettleAsync();
         var walBeforePeer = await WalMeter.TakeAsync(system.ConnectionString);
         var cpuBeforePeer = cpu.Take();
         var peerBefore = CpuMeter.ProcessMs(crud.Pid);
@@ -243,7 +241,7 @@ if (!rushOnly)
         //    much about the machine as about the code. Here each pair runs the product (the rush's villages
         //    correcting their reports: the same route and the same write, a new version each) and the peer
         //    seconds apart, in the order A B, B A, A B, ... so a steady drift favours neither; each after a
-        //    checkpoint on a quiet box. The median of the pairs' ratios is printed beside the one above.
+        //    checkpoint, settled, as every measured run. The median of the pairs' ratios is printed beside the one above.
         //    Both first run their warm-up villages once more, untimed: the silo has been idle through the
         //    baselines, and its first run after that was the slowest of the product's in every trial.
         if (pairs > 0 && warm.Length > 0)
@@ -257,9 +255,7 @@ if (!rushOnly)
             var peerRate = 0.0;
             foreach (var product in pair % 2 == 0 ? new[] { true, false } : [false, true])
             {
-                await Sql(system.ConnectionString, "CHECKPOINT");
-                await SettleAsync();
-                await QuietBoxAsync();
+                await CheckpointAndSettleAsync();
                 var round = await Drive(timed, product ? sendReport : peerReport);
                 pairErrors += round.Errors;
                 if (product) productRate = timed.Length / round.Elapsed.TotalSeconds;
@@ -360,7 +356,8 @@ async Task Get(string token, string path)
 }
 
 // Before each measured run: the measuring code (reading /proc, the WAL position, the silo's metrics) run
-// until running it, and waiting for this process's JIT to go quiet, compiles nothing more. The load
+// until running it, and waiting for this process's JIT to go quiet, compiles nothing more; then the box
+// left quiet by what came before. The load
 // generator shares the two cores with what it measures. Code called often enough before a run is
 // promoted to its optimized tier and compiled in the background, and without this that compiling ran
 // in the rush (435–473 methods, about 0.2 s of CPU; docs/benchmarks.md, session 18).
@@ -376,7 +373,15 @@ async Task<TimeSpan> SettleAsync()
         await QuietJitAsync();
         if (System.Runtime.JitInfo.GetCompiledMethodCount() == before) break;
     }
+    await QuietBoxAsync();
     return settling.Elapsed;
+}
+
+// The baselines' and the pairs' runs start alike: a checkpoint (see the rush's), then settled.
+async Task CheckpointAndSettleAsync()
+{
+    await Sql(system.ConnectionString, "CHECKPOINT");
+    await SettleAsync();
 }
 
 // Until the whole box has been nearly idle (under a fifth of a core) for 250 ms, at most 10 s: what the
