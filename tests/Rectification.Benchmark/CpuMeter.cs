@@ -27,8 +27,12 @@ public sealed class CpuMeter(int siloPid, int apiPid)
         public double SamplerCores => Wall > 0 ? Sampler / Wall : 0;
     }
 
-    public Sample Take() => new(ProcessMs(siloPid), ProcessMs(apiPid), ByCommand(c => c == "postgres"), ProcessMs(Environment.ProcessId), BoxBusyMs(),
-        Stopwatch.GetTimestamp() * 1000.0 / Stopwatch.Frequency, ByCommand(c => c.StartsWith("kdamond", StringComparison.Ordinal)));
+    public Sample Take()
+    {
+        var (postgres, sampler) = PostgresAndSamplerMs();
+        return new(ProcessMs(siloPid), ProcessMs(apiPid), postgres, ProcessMs(Environment.ProcessId), BoxBusyMs(),
+            Stopwatch.GetTimestamp() * 1000.0 / Stopwatch.Frequency, sampler);
+    }
 
     public static Sample Between(Sample a, Sample b) =>
         new(b.Silo - a.Silo, b.Api - a.Api, b.Postgres - a.Postgres, b.Self - a.Self, b.Busy - a.Busy, b.Wall - a.Wall, b.Sampler - a.Sampler);
@@ -57,13 +61,24 @@ public sealed class CpuMeter(int siloPid, int apiPid)
     }
 
     /// <summary>
-    /// The CPU of every process whose command <paramref name="matches"/>: every postgres process, say.
-    /// Those that ended during the phase are not counted (/proc has forgotten them); the backends of a pooled run live on.
+    /// The CPU of every postgres process and of the kernel's memory sampler (kdamond), in one walk of
+    /// /proc: each walk reads every process's name, and the meter runs during the phases it measures.
+    /// Processes that ended during the phase are not counted (/proc has forgotten them); the backends of
+    /// a pooled run live on.
     /// </summary>
-    private static double ByCommand(Func<string, bool> matches) =>
-        Directory.EnumerateDirectories("/proc")
-            .Select(d => Path.GetFileName(d))
-            .Where(n => n.All(char.IsAsciiDigit))
-            .Where(n => { try { return matches(File.ReadAllText($"/proc/{n}/comm").Trim()); } catch (IOException) { return false; } })
-            .Sum(n => ProcessMs(int.Parse(n)));
+    private static (double Postgres, double Sampler) PostgresAndSamplerMs()
+    {
+        double postgres = 0, sampler = 0;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            var name = Path.GetFileName(dir);
+            if (!name.All(char.IsAsciiDigit)) continue;
+            string command;
+            try { command = File.ReadAllText($"/proc/{name}/comm").Trim(); }
+            catch (IOException) { continue; }
+            if (command == "postgres") postgres += ProcessMs(int.Parse(name));
+            else if (command.StartsWith("kdamond", StringComparison.Ordinal)) sampler += ProcessMs(int.Parse(name));
+        }
+        return (postgres, sampler);
+    }
 }

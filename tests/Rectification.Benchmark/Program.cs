@@ -357,10 +357,10 @@ async Task Get(string token, string path)
 
 // Before each measured run: the measuring code (reading /proc, the WAL position, the silo's metrics) run
 // until running it, and waiting for this process's JIT to go quiet, compiles nothing more; then the box
-// left quiet by what came before. The load
-// generator shares the two cores with what it measures. Code called often enough before a run is
-// promoted to its optimized tier and compiled in the background, and without this that compiling ran
-// in the rush (435–473 methods, about 0.2 s of CPU; docs/benchmarks.md, session 18).
+// left quiet by what came before. The load generator shares the two cores with what it measures. Code
+// called often enough before a run is promoted to its optimized tier and compiled in the background, and
+// without this that compiling ran in the rush (435–473 methods, about 0.2 s of CPU; docs/benchmarks.md,
+// session 18).
 async Task<TimeSpan> SettleAsync()
 {
     var settling = Stopwatch.StartNew();

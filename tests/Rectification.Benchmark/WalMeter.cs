@@ -24,6 +24,9 @@ public static class WalMeter
             FormattableString.Invariant($"{(double)Bytes / reports:F0} B ({(double)Records / reports:F1} records, {(double)FullPageImageBytes / reports:F0} B of them full-page images)");
     }
 
+    /// <summary>The databases where pg_walinspect has been created, so that it is asked for once, not per phase.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> Inspected = new();
+
     public static async Task<Position> TakeAsync(string connectionString)
     {
         await using var cmd = Databases.Of(connectionString).CreateCommand("SELECT pg_current_wal_insert_lsn()");
@@ -34,7 +37,11 @@ public static class WalMeter
     public static async Task<Sample> BetweenAsync(string connectionString, Position from, Position to)
     {
         var db = Databases.Of(connectionString);
-        await using (var create = db.CreateCommand("CREATE EXTENSION IF NOT EXISTS pg_walinspect")) await create.ExecuteNonQueryAsync();
+        if (Inspected.TryAdd(connectionString, true))
+        {
+            await using var create = db.CreateCommand("CREATE EXTENSION IF NOT EXISTS pg_walinspect");
+            await create.ExecuteNonQueryAsync();
+        }
         await using (var flushed = db.CreateCommand("SELECT pg_current_wal_flush_lsn() >= $1"))
         {
             flushed.Parameters.Add(Lsn(to));
