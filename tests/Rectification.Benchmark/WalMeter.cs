@@ -37,10 +37,11 @@ public static class WalMeter
     public static async Task<Sample> BetweenAsync(string connectionString, Position from, Position to)
     {
         var db = Databases.Of(connectionString);
-        if (Inspected.TryAdd(connectionString, true))
+        if (!Inspected.ContainsKey(connectionString))
         {
             await using var create = db.CreateCommand("CREATE EXTENSION IF NOT EXISTS pg_walinspect");
             await create.ExecuteNonQueryAsync();
+            Inspected[connectionString] = true;   // only once it exists: a failed attempt is made again next time
         }
         await using (var flushed = db.CreateCommand("SELECT pg_current_wal_flush_lsn() >= $1"))
         {
