@@ -207,7 +207,7 @@ WalMeter.Sample? peerWal = null;
 if (!rushOnly)
 {
     // 4. The same durable single-row write, straight to PostgreSQL, same concurrency, same count.
-    await Sql(system.ConnectionString, "CHECKPOINT");
+    await CheckpointAndSettleAsync();
     direct = await Direct(system.ConnectionString, villages, month);
 
     // 5. PostgreSQL's own ceiling (pgbench, a ~2 KB row, prepared, same clients, 20 s), and the plain CRUD peer
@@ -377,7 +377,7 @@ async Task<TimeSpan> SettleAsync()
     return settling.Elapsed;
 }
 
-// The baselines' and the pairs' runs start alike: a checkpoint (see the rush's), then settled.
+// The baselines' and the pairs' runs start alike: a checkpoint (see the rush's), then settled, as the rush is.
 async Task CheckpointAndSettleAsync()
 {
     await Sql(system.ConnectionString, "CHECKPOINT");
