@@ -28,7 +28,7 @@ if (coHosted) ApiComposition.AddApi(builder);
 builder.AddTelemetry("rectification-silo");
 var app = builder.Build();
 if (coHosted) ApiComposition.MapApi(app);
-app.MapSiloEndpoints();
+app.MapSiloEndpoints(coHosted);
 app.MapMetrics();
 app.Logger.LogInformation("Registry: {Loaded} units loaded on this start", loaded);
 await app.RunAsync();

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Npgsql;
 using Orleans.Dashboard;
+using Rectification.Api.Setup;
 using Rectification.Hosting;
 
 namespace Rectification.Silo;
@@ -36,13 +37,13 @@ public static class SiloSetup
             .AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
     }
 
-    public static void MapSiloEndpoints(this WebApplication app)
+    /// <param name="coHosted">The API's middleware, security headers among it, already runs in this host.</param>
+    public static void MapSiloEndpoints(this WebApplication app, bool coHosted)
     {
+        // The same headers as the API's answers: a silo serving the API has them from its middleware already.
+        if (!coHosted) app.UseSecurityHeaders();
         app.Use(async (ctx, next) =>
         {
-            ctx.Response.Headers.XContentTypeOptions = "nosniff";
-            ctx.Response.Headers["X-Frame-Options"] = "DENY";
-            ctx.Response.Headers["Referrer-Policy"] = "no-referrer";
             // Even when turned on, the dashboard answers only on loopback: an operator reaches it through a tunnel or port-forward.
             if (ctx.Request.Path.StartsWithSegments("/dashboard") && ctx.Connection.RemoteIpAddress is { } ip && !IPAddress.IsLoopback(ip))
             {
