@@ -276,8 +276,8 @@ if (direct is not null && peer is not null)
     var peerPerSecond = timed.Length / peer.Elapsed.TotalSeconds;
     Console.WriteLine($"direct    {villages.Length} upserts in {direct.Elapsed.TotalSeconds:F1} s = {directPerSecond:F0} writes/s; latency ms p50 {direct.P(50):F1}  p95 {direct.P(95):F1}  p99 {direct.P(99):F1}");
     Console.WriteLine($"ratio     HTTP reports/s ÷ direct PostgreSQL writes/s = {reportsPerSecond / directPerSecond:F2}");
-    Console.WriteLine($"pgbench   {pgbenchTps:F0} upserts/s (~2 KB row, prepared, {concurrency} clients, 20 s); rush ÷ pgbench = {reportsPerSecond / pgbenchTps:F2} (target ≥ 0.30)");
-    Console.WriteLine($"peer      CRUD peer {peerPerSecond:F0} reports/s ({peer.Errors} errors), latency ms p50 {peer.P(50):F1}  p99 {peer.P(99):F1}; rush ÷ peer = {reportsPerSecond / peerPerSecond:F2} (target ≥ 1.5)"
+    Console.WriteLine($"pgbench   {pgbenchTps:F0} upserts/s (~2 KB row, prepared, {concurrency} clients, 20 s); rush ÷ pgbench = {reportsPerSecond / pgbenchTps:F3} (target ≥ 0.30)");
+    Console.WriteLine($"peer      CRUD peer {peerPerSecond:F0} reports/s ({peer.Errors} errors), latency ms p50 {peer.P(50):F1}  p99 {peer.P(99):F1}; rush ÷ peer = {reportsPerSecond / peerPerSecond:F3} (target ≥ 1.5)"
         + (peerOnHugePages is { } onHuge ? $"; its GC heap on huge pages: {(onHuge ? "yes" : "no")}" : ""));
 }
 if (pairRates.Count > 0)
